@@ -1,0 +1,1 @@
+console.log('orion cli', process.argv.slice(2));

@@ -1,0 +1,126 @@
+/**
+ * The Lambda event for Amazon MSK and self-managed Kafka event sources, as AWS documents it:
+ * records grouped by `"<topic>-<partition>"`, key and value base64-encoded, headers as a list of
+ * single-entry objects whose value is an array of byte values.
+ */
+import type { StageRecord } from '../runtime/stage-record.ts';
+
+/** One record of a Kafka event. */
+export interface KafkaEventRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  timestampType: 'CREATE_TIME' | 'LOG_APPEND_TIME';
+  /** base64; absent when the record has no key. */
+  key?: string;
+  /** base64; absent (or null) for a tombstone. */
+  value?: string | null;
+  /** e.g. `[{ "headerKey": [104, 101] }]`. */
+  headers: Array<Record<string, number[]>>;
+}
+
+/** The whole Kafka event. */
+export interface KafkaEvent {
+  eventSource: 'aws:kafka' | 'SelfManagedKafka';
+  /** MSK cluster ARN (MSK only). */
+  eventSourceArn?: string;
+  /** Comma-separated bootstrap servers. */
+  bootstrapServers: string;
+  records: Record<string, KafkaEventRecord[]>;
+}
+
+/** Partial batch response item. For Kafka the identifier is `"<topic>-<partition>@<offset>"`. */
+export interface BatchItemFailure {
+  itemIdentifier: string;
+}
+
+/** What a handler with `ReportBatchItemFailures` returns. */
+export interface KafkaBatchResponse {
+  batchItemFailures: BatchItemFailure[];
+}
+
+/** The `records` group key of a topic-partition, e.g. `cdr.raw.fr-3`. */
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+/**
+ * The item identifier AWS expects in `batchItemFailures` for a Kafka record.
+ * @example kafkaItemIdentifier('cdr.raw.fr', 3, 1200) // 'cdr.raw.fr-3@1200'
+ */
+export function kafkaItemIdentifier(topic: string, partition: number, offset: number): string {
+  return `${topic}-${partition}@${offset}`;
+}
+
+/** Decodes every record of a Kafka event, in event order (partition by partition, by offset). */
+export function decodeKafkaEvent(event: KafkaEvent): StageRecord[] {
+  const out: StageRecord[] = [];
+  for (const records of Object.values(event.records)) {
+    for (const r of records) {
+      const headers: Record<string, Buffer> = {};
+      for (const header of r.headers ?? []) {
+        for (const [name, bytes] of Object.entries(header)) headers[name] = Buffer.from(bytes);
+      }
+      out.push({
+        topic: r.topic,
+        partition: r.partition,
+        offset: Number(r.offset),
+        timestamp: Number(r.timestamp),
+        key: r.key == null ? null : Buffer.from(r.key, 'base64'),
+        value: r.value == null ? null : Buffer.from(r.value, 'base64'),
+        headers,
+      });
+    }
+  }
+  return out;
+}
+
+/** Input of {@link encodeKafkaEvent}: a record as read from the broker. */
+export interface RawKafkaRecord {
+  topic: string;
+  partition: number;
+  offset: number | string;
+  timestamp: number | string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | string | undefined>;
+}
+
+/**
+ * Builds the Kafka event AWS would deliver for these records (used by the ESM emulator and tests).
+ * @example encodeKafkaEvent(records, { bootstrapServers: '127.0.0.1:9092' })
+ */
+export function encodeKafkaEvent(
+  records: readonly RawKafkaRecord[],
+  options: { bootstrapServers: string; eventSourceArn?: string; eventSource?: KafkaEvent['eventSource'] },
+): KafkaEvent {
+  const grouped: Record<string, KafkaEventRecord[]> = {};
+  for (const r of records) {
+    const group = topicPartitionKey(r.topic, r.partition);
+    const headers: Array<Record<string, number[]>> = [];
+    for (const [name, v] of Object.entries(r.headers ?? {})) {
+      if (v === undefined) continue;
+      headers.push({ [name]: [...(typeof v === 'string' ? Buffer.from(v) : v)] });
+    }
+    const record: KafkaEventRecord = {
+      topic: r.topic,
+      partition: r.partition,
+      offset: Number(r.offset),
+      timestamp: Number(r.timestamp),
+      timestampType: 'CREATE_TIME',
+      value: r.value == null ? null : r.value.toString('base64'),
+      headers,
+    };
+    if (r.key != null) record.key = r.key.toString('base64');
+    (grouped[group] ??= []).push(record);
+  }
+  const eventSource = options.eventSource ?? 'aws:kafka';
+  const event: KafkaEvent = { eventSource, bootstrapServers: options.bootstrapServers, records: grouped };
+  if (eventSource === 'aws:kafka') {
+    event.eventSourceArn =
+      options.eventSourceArn ?? 'arn:aws:kafka:us-east-1:000000000000:cluster/orion-local/00000000-0000-0000-0000-000000000000-1';
+  }
+  return event;
+}

@@ -1,0 +1,68 @@
+/**
+ * What a stage's domain code returns for one record. A stage has no Kafka in it: it maps one
+ * input to one outcome, and the stage runtime turns outcomes into produces and a partial batch
+ * response. A *transient* failure is not an outcome: the domain code throws
+ * {@link TransientError} (or any error) and the runtime reports the record to the event source
+ * mapping for retry.
+ */
+
+/** Kafka header values as ORION writes them. */
+export type OutcomeHeaders = Readonly<Record<string, string>>;
+
+/** Send a record on to the next topic. */
+export interface ForwardOutcome {
+  readonly kind: 'forward';
+  /** Destination topic. */
+  readonly topic: string;
+  /** Record key (`null` keeps Kafka's default partitioning); stages keep the IMSI key. */
+  readonly key: string | Buffer | null;
+  readonly value: string | Buffer;
+  readonly headers?: OutcomeHeaders;
+}
+
+/** Reject a record for good: bad data or a business rule. It goes to `cdr.rejected`. */
+export interface RejectOutcome {
+  readonly kind: 'reject';
+  /** Stable, machine-readable reason code, e.g. `MALFORMED_IMSI`. */
+  readonly reason: string;
+  /** Human-readable detail; never contains an IMSI or MSISDN in clear. */
+  readonly message: string;
+}
+
+/** The record is done and nothing is produced (the storage stage, after its write). */
+export interface DoneOutcome {
+  readonly kind: 'done';
+}
+
+export type Outcome = ForwardOutcome | RejectOutcome | DoneOutcome;
+
+/** A failure that may succeed later (storage down, throttling): retried, then sent to the DLQ. */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
+  constructor(
+    /** Stable code, e.g. `STORAGE_UNAVAILABLE`. */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Builds a forward outcome. @example forward('cdr.validated', imsi, json) */
+export function forward(
+  topic: string,
+  key: string | Buffer | null,
+  value: string | Buffer,
+  headers?: OutcomeHeaders,
+): ForwardOutcome {
+  return headers ? { kind: 'forward', topic, key, value, headers } : { kind: 'forward', topic, key, value };
+}
+
+/** Builds a reject outcome. @example reject('MALFORMED_IMSI', 'IMSI must have 15 digits') */
+export function reject(reason: string, message: string): RejectOutcome {
+  return { kind: 'reject', reason, message };
+}
+
+/** The outcome of a record that needs no produce. */
+export const DONE: DoneOutcome = { kind: 'done' };
