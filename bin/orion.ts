@@ -1,1 +1,21 @@
-console.log('orion cli', process.argv.slice(2));
+/**
+ * The `orion` command line. Each command group lives in its own module under `bin/commands/`
+ * and registers itself on the program; this file only assembles them.
+ */
+import { Command } from 'commander';
+import { registerStackCommands } from './commands/stack.ts';
+
+const program = new Command()
+  .name('orion')
+  .description('ORION: real-time CDR pipelines on AWS Lambda + MSK, and their local embedded stack')
+  .showHelpAfterError();
+
+registerStackCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Errors meant for the user carry their own fix; print them without a stack trace.
+  console.error(`orion: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -18,6 +18,8 @@ export interface ForwardOutcome {
   readonly key: string | Buffer | null;
   readonly value: string | Buffer;
   readonly headers?: OutcomeHeaders;
+  /** The CDR's event time (epoch ms), when known: feeds the pipeline-age metric. */
+  readonly eventTimeMs?: number;
 }
 
 /** Reject a record for good: bad data or a business rule. It goes to `cdr.rejected`. */
@@ -32,6 +34,8 @@ export interface RejectOutcome {
 /** The record is done and nothing is produced (the storage stage, after its write). */
 export interface DoneOutcome {
   readonly kind: 'done';
+  /** The CDR's event time (epoch ms), when known: feeds the pipeline-age metric. */
+  readonly eventTimeMs?: number;
 }
 
 export type Outcome = ForwardOutcome | RejectOutcome | DoneOutcome;
@@ -54,9 +58,9 @@ export function forward(
   topic: string,
   key: string | Buffer | null,
   value: string | Buffer,
-  headers?: OutcomeHeaders,
+  extra: { headers?: OutcomeHeaders; eventTimeMs?: number } = {},
 ): ForwardOutcome {
-  return headers ? { kind: 'forward', topic, key, value, headers } : { kind: 'forward', topic, key, value };
+  return { kind: 'forward', topic, key, value, ...extra };
 }
 
 /** Builds a reject outcome. @example reject('MALFORMED_IMSI', 'IMSI must have 15 digits') */
