@@ -1,0 +1,369 @@
+/**
+ * The embedded local stack: Kafka (KRaft), Cassandra and DynamoDB Local as JVM processes, started
+ * from Maven Central artifacts, with their data, logs, pids and state under `.orion/`.
+ *
+ * @example
+ * const reports = await stackUp({ log: console.log });
+ * // … use 127.0.0.1:9092, 127.0.0.1:9042, http://127.0.0.1:8000 …
+ * await stackDown();
+ */
+import type { ComponentDriver, LaunchContext } from './component.ts';
+import { cassandraDriver } from './components/cassandra.ts';
+import { dynamodbDriver } from './components/dynamodb.ts';
+import { kafkaDriver } from './components/kafka.ts';
+import { KAFKA_PORT, localEndpoints } from './endpoints.ts';
+import { StackError } from './errors.ts';
+import { withLock } from './lock.ts';
+import { type ResolvedClasspath, resolveClasspath } from './maven.ts';
+import { DEFAULT_STACK_HOME, type StackPaths, stackPaths } from './paths.ts';
+import { checkJava } from './prerequisites.ts';
+import { assertPortsFree, isOurProcess, portOwner, stopProcess, tailFile } from './process.ts';
+import { readState, updateComponentState } from './state.ts';
+import {
+  COMPONENTS,
+  type ComponentName,
+  type ComponentReport,
+  type ComponentState,
+  type ComponentStatus,
+  type ProcessState,
+  type StackOptions,
+} from './types.ts';
+
+/** The driver of each component. */
+export const DRIVERS: Readonly<Record<ComponentName, ComponentDriver>> = {
+  kafka: kafkaDriver,
+  cassandra: cassandraDriver,
+  dynamodb: dynamodbDriver,
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Resolved {
+  readonly paths: StackPaths;
+  readonly brokers: number;
+  readonly kafkaPort: number;
+  readonly components: readonly ComponentName[];
+  readonly external: Readonly<Record<ComponentName, string | undefined>>;
+  readonly log: (line: string) => void;
+}
+
+function resolveOptions(opts: StackOptions): Resolved {
+  const brokers = opts.brokers ?? 1;
+  if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) {
+    throw new Error(`--brokers must be an integer between 1 and 9, got ${opts.brokers}`);
+  }
+  const env = opts.ignoreEnv ? {} : process.env;
+  const endpoints = localEndpoints(env);
+  return {
+    paths: stackPaths(opts.home ?? DEFAULT_STACK_HOME),
+    brokers,
+    kafkaPort: opts.kafkaPort ?? KAFKA_PORT,
+    components: opts.components ?? COMPONENTS,
+    external: {
+      kafka: endpoints.external.kafka ? endpoints.kafkaBrokers.join(',') : undefined,
+      cassandra: endpoints.external.cassandra ? endpoints.cassandraContactPoints.join(',') : undefined,
+      dynamodb: endpoints.external.dynamodb ? endpoints.dynamodbEndpoint : undefined,
+    },
+    log: opts.log ?? (() => undefined),
+  };
+}
+
+function lockFile(paths: StackPaths): string {
+  return `${paths.runDir}/stack.lock`;
+}
+
+function alivePids(state: ComponentState): number[] {
+  return state.processes.filter((p) => isOurProcess(p.pid, p.name)).map((p) => p.pid);
+}
+
+/** Polls the health check until it passes; fails early when a process dies, with its log tail. */
+async function waitHealthy(
+  driver: ComponentDriver,
+  address: string,
+  brokers: number,
+  processes: readonly ProcessState[],
+  timeoutMs: number,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  for (;;) {
+    for (const p of processes) {
+      if (!isOurProcess(p.pid, p.name)) {
+        throw new StackError(
+          'PROCESS_EXITED',
+          `${p.name} (pid ${p.pid}) exited before becoming healthy. Last lines of ${p.logFile}:\n${tailFile(p.logFile)}`,
+        );
+      }
+    }
+    try {
+      return await driver.health(address, { brokers });
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      const tails = processes.map((p) => `--- ${p.logFile}\n${tailFile(p.logFile)}`).join('\n');
+      throw new StackError(
+        'UNHEALTHY',
+        `${driver.name} was not healthy at ${address} after ${Math.round(timeoutMs / 1000)} s (last check: ${lastError}). ` +
+          `See the logs (npx orion stack logs ${driver.name}); last lines:\n${tails}`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/** Lazily checks Java once per `up`. */
+function javaOnce(): () => string {
+  let java: string | undefined;
+  return () => {
+    java ??= checkJava().executable;
+    return java;
+  };
+}
+
+async function upComponent(
+  driver: ComponentDriver,
+  r: Resolved,
+  java: () => string,
+  classpaths: Map<ComponentName, Promise<ResolvedClasspath>>,
+): Promise<ComponentReport> {
+  const name = driver.name;
+  const external = r.external[name];
+  if (external) {
+    const detail = await waitHealthy(driver, external, 1, [], 30_000);
+    r.log(`${name}: external endpoint ${external} from ${driver.envVar} (${detail}); nothing started`);
+    return { component: name, outcome: 'external', address: external, pids: [] };
+  }
+  const ctxShape = { brokers: r.brokers, kafkaPort: r.kafkaPort };
+  const address = driver.address(ctxShape);
+  const recorded = readState(r.paths.stateFile).components[name];
+  let relaunch: readonly string[] | undefined;
+  if (recorded) {
+    if (name === 'kafka' && (recorded.brokers ?? 1) !== r.brokers) {
+      throw new StackError(
+        'BROKER_COUNT_MISMATCH',
+        `Kafka already runs with ${recorded.brokers ?? 1} broker(s) at ${recorded.address}; ` +
+          `run \`npx orion stack down\` first to switch to ${r.brokers}.`,
+      );
+    }
+    const alive = alivePids(recorded);
+    if (alive.length === recorded.processes.length) {
+      const detail = await waitHealthy(
+        driver,
+        recorded.address,
+        r.brokers,
+        recorded.processes,
+        driver.healthTimeoutMs,
+      );
+      r.log(`${name}: already running (pid ${alive.join(',')}; ${detail}); reused`);
+      return {
+        component: name,
+        outcome: 'reused',
+        address: recorded.address,
+        version: recorded.version,
+        pids: alive,
+        startedAt: recorded.startedAt,
+        coldStartMs: recorded.coldStartMs,
+      };
+    }
+    if (alive.length > 0) {
+      relaunch = recorded.processes.filter((p) => !alive.includes(p.pid)).map((p) => p.name);
+    } else {
+      updateComponentState(r.paths.stateFile, name, undefined);
+    }
+  }
+
+  const planned = driver.processes(ctxShape).filter((p) => !relaunch || relaunch.includes(p.name));
+  await assertPortsFree(
+    name,
+    planned.flatMap((p) => p.ports),
+    driver.envVar,
+  );
+  const executable = java();
+  const classpath = await classpaths.get(name)!;
+  const ctx: LaunchContext = { paths: r.paths, java: executable, classpath, ...ctxShape };
+  r.log(`${name}: starting ${planned.map((p) => p.name).join(', ')} (${classpath.version}) …`);
+  const launchedAt = Date.now();
+  const launched = await driver.launch(ctx, relaunch);
+  const processes =
+    recorded && relaunch
+      ? recorded.processes.map((p) => launched.find((l) => l.name === p.name) ?? p)
+      : launched;
+  const base: ComponentState = {
+    component: name,
+    version: classpath.version,
+    address,
+    processes,
+    startedAt: new Date(launchedAt).toISOString(),
+    coldStartMs: -1,
+    classpathFile: classpath.classpathFile,
+    ...(name === 'kafka' ? { brokers: r.brokers } : {}),
+  };
+  updateComponentState(r.paths.stateFile, name, base);
+  try {
+    const detail = await waitHealthy(driver, address, r.brokers, processes, driver.healthTimeoutMs);
+    const coldStartMs = Date.now() - launchedAt;
+    updateComponentState(r.paths.stateFile, name, { ...base, coldStartMs });
+    r.log(`${name}: healthy in ${(coldStartMs / 1000).toFixed(1)} s (${detail})`);
+    return {
+      component: name,
+      outcome: 'started',
+      address,
+      version: classpath.version,
+      pids: processes.map((p) => p.pid),
+      startedAt: base.startedAt,
+      coldStartMs,
+    };
+  } catch (error) {
+    // Leave nothing half-started behind.
+    await Promise.all(launched.map((p) => stopProcess(p.pid, p.name, r.paths.pidFile(p.name), 5000)));
+    updateComponentState(r.paths.stateFile, name, undefined);
+    throw error;
+  }
+}
+
+/**
+ * Brings the stack up: reuses healthy components, starts the missing ones in parallel, waits for
+ * real health. Components whose endpoint comes from the environment are only health-checked.
+ *
+ * @example
+ * for (const c of await stackUp()) console.log(c.component, c.outcome, c.address);
+ */
+export async function stackUp(opts: StackOptions = {}): Promise<ComponentReport[]> {
+  const r = resolveOptions(opts);
+  return withLock(lockFile(r.paths), async () => {
+    const java = javaOnce();
+    const classpaths = new Map<ComponentName, Promise<ResolvedClasspath>>();
+    for (const name of r.components) {
+      if (r.external[name]) continue;
+      const p = resolveClasspath(name);
+      p.catch(() => undefined); // awaited (and reported) by the component that needs it
+      classpaths.set(name, p);
+    }
+    const results = await Promise.allSettled(
+      r.components.map((name) => upComponent(DRIVERS[name], r, java, classpaths)),
+    );
+    const failures = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failures.length > 0) {
+      const first = failures[0]!.reason;
+      if (failures.length === 1) throw first;
+      throw new StackError(
+        first instanceof StackError ? first.code : 'UNHEALTHY',
+        failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason))).join('\n\n'),
+      );
+    }
+    return results.map((x) => (x as PromiseFulfilledResult<ComponentReport>).value);
+  });
+}
+
+async function stopRecorded(r: Resolved, name: ComponentName, only?: string): Promise<number[]> {
+  const recorded = readState(r.paths.stateFile).components[name];
+  if (!recorded) return [];
+  const targets = recorded.processes.filter((p) => !only || p.name === only);
+  await Promise.all(targets.map((p) => stopProcess(p.pid, p.name, r.paths.pidFile(p.name))));
+  if (!only || targets.length === recorded.processes.length)
+    updateComponentState(r.paths.stateFile, name, undefined);
+  return targets.map((p) => p.pid);
+}
+
+/**
+ * Stops every process the stack started (SIGTERM, SIGKILL after a grace period), never anything else.
+ *
+ * @example
+ * const stopped = await stackDown(); // [{ component: 'kafka', pids: [1234] }, …]
+ */
+export async function stackDown(
+  opts: StackOptions = {},
+): Promise<Array<{ component: ComponentName; pids: number[] }>> {
+  const r = resolveOptions(opts);
+  return withLock(lockFile(r.paths), async () => {
+    const stopped = await Promise.all(
+      r.components.map(async (component) => ({ component, pids: await stopRecorded(r, component) })),
+    );
+    return stopped.filter((s) => s.pids.length > 0);
+  });
+}
+
+/**
+ * Stops one component of a running stack (`kafka`, `cassandra`, `dynamodb`) or one Kafka node
+ * (`kafka-2`), e.g. to test what the pipeline does when storage goes away.
+ *
+ * @example
+ * await stopComponent('cassandra'); … await startComponent('cassandra');
+ */
+export async function stopComponent(
+  name: ComponentName | string,
+  opts: StackOptions = {},
+): Promise<number[]> {
+  const r = resolveOptions(opts);
+  const component = name.split('-')[0] as ComponentName;
+  if (!COMPONENTS.includes(component)) throw new Error(`Unknown component "${name}"`);
+  if (r.external[component]) {
+    throw new Error(`${component} is external (${DRIVERS[component].envVar}); the stack cannot stop it`);
+  }
+  return withLock(lockFile(r.paths), () => stopRecorded(r, component, name === component ? undefined : name));
+}
+
+/**
+ * Starts (or restarts the stopped nodes of) one component and waits until it is healthy.
+ *
+ * @example
+ * await startComponent('cassandra');
+ */
+export async function startComponent(name: ComponentName, opts: StackOptions = {}): Promise<ComponentReport> {
+  const recorded = readState(stackPaths(opts.home ?? DEFAULT_STACK_HOME).stateFile).components[name];
+  const [report] = await stackUp({ brokers: recorded?.brokers, ...opts, components: [name] });
+  return report!;
+}
+
+/**
+ * Health of every component: embedded (with live pids), external (from the environment) or stopped.
+ *
+ * @example
+ * (await stackStatus()).every((s) => s.healthy)
+ */
+export async function stackStatus(opts: StackOptions = {}): Promise<ComponentStatus[]> {
+  const r = resolveOptions(opts);
+  const state = readState(r.paths.stateFile);
+  return Promise.all(
+    r.components.map(async (component): Promise<ComponentStatus> => {
+      const driver = DRIVERS[component];
+      const external = r.external[component];
+      const recorded = state.components[component];
+      const address =
+        external ?? recorded?.address ?? driver.address({ brokers: r.brokers, kafkaPort: r.kafkaPort });
+      const brokers = recorded?.brokers ?? 1;
+      const check = async () => {
+        try {
+          return { healthy: true, detail: await driver.health(address, { brokers }) };
+        } catch (error) {
+          return { healthy: false, detail: error instanceof Error ? error.message : String(error) };
+        }
+      };
+      if (external) return { component, mode: 'external', address, alivePids: [], ...(await check()) };
+      if (recorded) {
+        const alive = alivePids(recorded);
+        if (alive.length > 0) {
+          return {
+            component,
+            mode: 'embedded',
+            address,
+            alivePids: alive,
+            state: recorded,
+            ...(await check()),
+          };
+        }
+      }
+      const port = Number(address.split(',')[0]!.split(':').pop());
+      const owner = portOwner(port);
+      return {
+        component,
+        mode: 'stopped',
+        address,
+        alivePids: [],
+        healthy: false,
+        detail: owner ? `not started by orion, but port ${port} is used by ${owner}` : 'not running',
+      };
+    }),
+  );
+}
