@@ -1,0 +1,117 @@
+/**
+ * Cassandra / Amazon Keyspaces connection settings, read from the environment and validated with
+ * zod at cold start: a missing or wrong setting fails at init with a message naming the variable.
+ *
+ * | variable | default | meaning |
+ * | --- | --- | --- |
+ * | `CASSANDRA_TARGET` | `cassandra` | `cassandra` (plain contact points) or `keyspaces` (Amazon Keyspaces, TLS + SigV4) |
+ * | `CASSANDRA_CONTACT_POINTS` | `127.0.0.1:9042` | comma-separated `host[:port]` (local target) |
+ * | `CASSANDRA_LOCAL_DC` | `datacenter1` (local), the Region (Keyspaces) | the driver's local data center |
+ * | `AWS_REGION` | — (required for `keyspaces`) | Region of the Keyspaces endpoint and of the SigV4 signature |
+ * | `KEYSPACES_ENDPOINT` | `cassandra.<region>.amazonaws.com` | Keyspaces host (port 9142), e.g. a VPC endpoint |
+ * | `CASSANDRA_KEYSPACE` | `orion` | keyspace of the CDR tables |
+ * | `CASSANDRA_WRITE_CONCURRENCY` | `32` | writes in flight per batch (bounded concurrency) |
+ * | `CASSANDRA_REQUEST_TIMEOUT_MS` | `10000` | per-request read timeout |
+ */
+import { z } from 'zod';
+import { DEFAULT_KEYSPACE } from './keyspace.ts';
+
+/** Port of the Amazon Keyspaces TLS endpoint. */
+export const KEYSPACES_PORT = 9142;
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port');
+
+const common = {
+  keyspace: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'expected [a-z][a-z0-9_]{0,47}'),
+  writeConcurrency: z.coerce.number().int().min(1).max(2048),
+  requestTimeoutMs: z.coerce.number().int().min(100).max(120_000),
+};
+
+const localSchema = z.object({
+  target: z.literal('cassandra'),
+  contactPoints: z.array(hostPort).min(1),
+  localDataCenter: z.string().min(1),
+  ...common,
+});
+
+const keyspacesSchema = z.object({
+  target: z.literal('keyspaces'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region such as eu-west-1'),
+  endpoint: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a host name without port'),
+  localDataCenter: z.string().min(1),
+  ...common,
+});
+
+/** Validated connection settings. */
+export type CassandraConfig = z.infer<typeof localSchema> | z.infer<typeof keyspacesSchema>;
+
+/** Settings for the local target (`CASSANDRA_TARGET=cassandra`). */
+export type LocalCassandraConfig = z.infer<typeof localSchema>;
+
+/** Settings for Amazon Keyspaces (`CASSANDRA_TARGET=keyspaces`). */
+export type KeyspacesConfig = z.infer<typeof keyspacesSchema>;
+
+/** The configuration could not be read from the environment. */
+export class CassandraConfigError extends Error {
+  override readonly name = 'CassandraConfigError';
+}
+
+/**
+ * Reads and validates the Cassandra settings from an environment (default `process.env`).
+ * Throws {@link CassandraConfigError} listing every wrong variable.
+ *
+ * @example
+ * const config = cassandraConfigFromEnv({ CASSANDRA_CONTACT_POINTS: '10.0.0.5:9042' });
+ */
+export function cassandraConfigFromEnv(env: NodeJS.ProcessEnv = process.env): CassandraConfig {
+  const target = env.CASSANDRA_TARGET?.trim() || 'cassandra';
+  const shared = {
+    keyspace: env.CASSANDRA_KEYSPACE?.trim() || DEFAULT_KEYSPACE,
+    writeConcurrency: env.CASSANDRA_WRITE_CONCURRENCY?.trim() || 32,
+    requestTimeoutMs: env.CASSANDRA_REQUEST_TIMEOUT_MS?.trim() || 10_000,
+  };
+  const names: Record<string, string> = {
+    contactPoints: 'CASSANDRA_CONTACT_POINTS',
+    localDataCenter: 'CASSANDRA_LOCAL_DC',
+    region: 'AWS_REGION',
+    endpoint: 'KEYSPACES_ENDPOINT',
+    keyspace: 'CASSANDRA_KEYSPACE',
+    writeConcurrency: 'CASSANDRA_WRITE_CONCURRENCY',
+    requestTimeoutMs: 'CASSANDRA_REQUEST_TIMEOUT_MS',
+    target: 'CASSANDRA_TARGET',
+  };
+  let parsed: z.ZodSafeParseResult<CassandraConfig>;
+  if (target === 'keyspaces') {
+    const region = env.AWS_REGION?.trim() ?? '';
+    parsed = keyspacesSchema.safeParse({
+      target,
+      region,
+      endpoint: env.KEYSPACES_ENDPOINT?.trim() || `cassandra.${region}.amazonaws.com`,
+      localDataCenter: env.CASSANDRA_LOCAL_DC?.trim() || region,
+      ...shared,
+    });
+  } else if (target === 'cassandra') {
+    parsed = localSchema.safeParse({
+      target,
+      contactPoints: (env.CASSANDRA_CONTACT_POINTS?.trim() || '127.0.0.1:9042')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      localDataCenter: env.CASSANDRA_LOCAL_DC?.trim() || 'datacenter1',
+      ...shared,
+    });
+  } else {
+    throw new CassandraConfigError(`CASSANDRA_TARGET must be "cassandra" or "keyspaces", got "${target}"`);
+  }
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      return `${names[field] ?? field}: ${issue.message}`;
+    });
+    throw new CassandraConfigError(`Invalid Cassandra configuration (${target}): ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,169 @@
+/**
+ * Hot-storage repository for enriched CDRs: idempotent upserts into both query tables through
+ * prepared statements with bounded concurrency, reporting success or failure per row, and
+ * read-backs for tests and reports.
+ *
+ * A plain INSERT is an upsert in CQL: writing the same `cdr_id` again (redelivery, replay) rewrites
+ * the same rows and never adds one. No lightweight transactions (`IF NOT EXISTS`) on this path:
+ * they cost four round trips and Keyspaces bills them as such.
+ */
+import cassandra from 'cassandra-driver';
+import { CDR_COLUMNS, type CdrRow } from './cdr-row.ts';
+import { CDR_TABLE } from './cdr-schema.ts';
+
+/** The result of writing one row: both tables written, or the first error met. */
+export type RowWriteResult = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+/** Where and how the repository writes. */
+export interface CdrRepositoryOptions {
+  readonly keyspace: string;
+  /** Statements in flight at once (each row is two statements). */
+  readonly writeConcurrency: number;
+}
+
+const TABLES = [CDR_TABLE.bySubscriberDay, CDR_TABLE.byId] as const;
+
+/**
+ * @example
+ * const repo = new CdrRepository(client, { keyspace: 'orion', writeConcurrency: 32 });
+ * const results = await repo.upsertMany(rows); // one result per row, in order
+ */
+export class CdrRepository {
+  readonly #client: cassandra.Client;
+  readonly #options: CdrRepositoryOptions;
+  readonly #inserts: Record<(typeof TABLES)[number], string>;
+
+  constructor(client: cassandra.Client, options: CdrRepositoryOptions) {
+    this.#client = client;
+    this.#options = options;
+    const insert = (table: string): string =>
+      `INSERT INTO ${options.keyspace}.${table} (${CDR_COLUMNS.join(', ')}) VALUES (${CDR_COLUMNS.map(() => '?').join(', ')})`;
+    this.#inserts = {
+      cdr_by_subscriber_day: insert(CDR_TABLE.bySubscriberDay),
+      cdr_by_id: insert(CDR_TABLE.byId),
+    };
+  }
+
+  /**
+   * Upserts every row into both tables with at most `writeConcurrency` statements in flight.
+   * Never throws for a write error: each row gets `{ ok: false, error }` if either of its two
+   * statements failed, so the caller fails only the affected records.
+   */
+  async upsertMany(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {
+    if (rows.length === 0) return [];
+    const queries = rows.flatMap((row) => {
+      const params = bindParams(row);
+      return TABLES.map((table) => ({ query: this.#inserts[table], params }));
+    });
+    const group = await cassandra.concurrent.executeConcurrent(this.#client, queries, {
+      concurrencyLevel: this.#options.writeConcurrency,
+      raiseOnFirstError: false,
+      collectResults: true,
+      maxErrors: queries.length,
+    });
+    return rows.map((_, i): RowWriteResult => {
+      const error = [group.resultItems[2 * i], group.resultItems[2 * i + 1]].find((r) => r instanceof Error);
+      return error ? { ok: false, error } : { ok: true };
+    });
+  }
+
+  /**
+   * The row of a CDR id, from `cdr_by_id`.
+   *
+   * @example await repo.byId('fr-3f2a…')
+   */
+  async byId(cdrId: string): Promise<CdrRow | undefined> {
+    const rs = await this.#client.execute(
+      `SELECT ${CDR_COLUMNS.join(', ')} FROM ${this.#options.keyspace}.${CDR_TABLE.byId} WHERE cdr_id = ?`,
+      [cdrId],
+    );
+    const row = rs.first();
+    return row ? fromDriverRow(row) : undefined;
+  }
+
+  /**
+   * A subscriber's CDRs of one UTC day, newest first, from `cdr_by_subscriber_day`.
+   *
+   * @example await repo.bySubscriberDay(imsi, '2026-11-22', { limit: 100 })
+   */
+  async bySubscriberDay(imsi: string, day: string, options: { limit?: number } = {}): Promise<CdrRow[]> {
+    const rs = await this.#client.execute(
+      `SELECT ${CDR_COLUMNS.join(', ')} FROM ${this.#options.keyspace}.${CDR_TABLE.bySubscriberDay} WHERE imsi = ? AND day = ? LIMIT ?`,
+      [imsi, day, options.limit ?? 10_000],
+    );
+    return rs.rows.map(fromDriverRow);
+  }
+
+  /**
+   * Seconds left before a stored CDR expires (`TTL(payload)` in `cdr_by_id`), or `undefined` when
+   * the row does not exist or has no TTL.
+   */
+  async remainingTtlSeconds(cdrId: string): Promise<number | undefined> {
+    const rs = await this.#client.execute(
+      `SELECT TTL(payload) AS ttl FROM ${this.#options.keyspace}.${CDR_TABLE.byId} WHERE cdr_id = ?`,
+      [cdrId],
+    );
+    const ttl = rs.first()?.get('ttl') as number | null | undefined;
+    return ttl ?? undefined;
+  }
+
+  /**
+   * Counts the rows of a CDR table by a full scan: for small local tables (tests, reports) only,
+   * never in a hot path or against Keyspaces.
+   */
+  async countAll(table: (typeof TABLES)[number]): Promise<number> {
+    const query = `SELECT cdr_id FROM ${this.#options.keyspace}.${table}`;
+    let count = 0;
+    let pageState: string | undefined;
+    do {
+      const rs = await this.#client.execute(query, [], {
+        fetchSize: 5_000,
+        ...(pageState ? { pageState } : {}),
+      });
+      count += rs.rowLength;
+      pageState = rs.pageState ?? undefined;
+    } while (pageState);
+    return count;
+  }
+}
+
+/** Row → positional parameters; `null` and `[]` become "unset" (no tombstone written). */
+function bindParams(row: CdrRow): unknown[] {
+  return CDR_COLUMNS.map((column) => {
+    const value = row[column];
+    return value === null || (Array.isArray(value) && value.length === 0) ? cassandra.types.unset : value;
+  });
+}
+
+/** Driver row → {@link CdrRow} (driver LocalDate / Long / BigDecimal back to plain values). */
+function fromDriverRow(row: cassandra.types.Row): CdrRow {
+  const text = (column: string): string | null => (row.get(column) as string | null) ?? null;
+  const long = row.get('volume_bytes') as cassandra.types.Long | null;
+  const decimal = row.get('charge_amount') as cassandra.types.BigDecimal | null;
+  return {
+    cdr_id: row.get('cdr_id') as string,
+    imsi: row.get('imsi') as string,
+    day: String(row.get('day')),
+    event_time: row.get('event_time') as Date,
+    country: row.get('country') as string,
+    record_type: row.get('record_type') as string,
+    direction: text('direction'),
+    roaming: Boolean(row.get('roaming')),
+    msisdn: text('msisdn'),
+    other_party: text('other_party'),
+    duration_s: (row.get('duration_s') as number | null) ?? null,
+    volume_bytes: long ? long.toNumber() : null,
+    charge_amount: decimal ? decimal.toString() : null,
+    currency: text('currency'),
+    cell_id: text('cell_id'),
+    site_id: text('site_id'),
+    region: text('region'),
+    technology: text('technology'),
+    segment: text('segment'),
+    plan: text('plan'),
+    fraud_score: (row.get('fraud_score') as number | null) ?? null,
+    fraud_reasons: (row.get('fraud_reasons') as string[] | null) ?? [],
+    payload: row.get('payload') as string,
+    stored_at: row.get('stored_at') as Date,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * One CDR as a hot-storage row. Both CDR tables carry exactly these columns (only their primary
+ * keys differ); a unit test checks this list against `schema.cql`, so the INSERT statements built
+ * from it and the schema can never drift apart.
+ */
+
+/** A stored CDR. `null` = no value (written as "unset", which creates no tombstone). */
+export interface CdrRow {
+  readonly cdr_id: string;
+  readonly imsi: string;
+  /** UTC day of `event_time`, `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly event_time: Date;
+  readonly country: string;
+  readonly record_type: string;
+  readonly direction: string | null;
+  readonly roaming: boolean;
+  readonly msisdn: string | null;
+  readonly other_party: string | null;
+  readonly duration_s: number | null;
+  readonly volume_bytes: number | null;
+  /** Decimal amount as a string (exact), e.g. `"0.35"`. */
+  readonly charge_amount: string | null;
+  readonly currency: string | null;
+  readonly cell_id: string | null;
+  readonly site_id: string | null;
+  readonly region: string | null;
+  readonly technology: string | null;
+  readonly segment: string | null;
+  readonly plan: string | null;
+  readonly fraud_score: number | null;
+  readonly fraud_reasons: readonly string[];
+  /** The whole enriched CDR as JSON, so nothing is lost when columns are added later. */
+  readonly payload: string;
+  readonly stored_at: Date;
+}
+
+/** The columns of {@link CdrRow}, in the order the INSERT statements bind them. */
+export const CDR_COLUMNS = [
+  'cdr_id',
+  'imsi',
+  'day',
+  'event_time',
+  'country',
+  'record_type',
+  'direction',
+  'roaming',
+  'msisdn',
+  'other_party',
+  'duration_s',
+  'volume_bytes',
+  'charge_amount',
+  'currency',
+  'cell_id',
+  'site_id',
+  'region',
+  'technology',
+  'segment',
+  'plan',
+  'fraud_score',
+  'fraud_reasons',
+  'payload',
+  'stored_at',
+] as const satisfies readonly (keyof CdrRow)[];
+
+/**
+ * UTC day (`YYYY-MM-DD`) of an instant: the `day` partition-key component.
+ *
+ * @example utcDay(new Date('2026-03-29T00:30:00+02:00')) // '2026-03-28'
+ */
+export function utcDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
