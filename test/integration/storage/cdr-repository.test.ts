@@ -1,0 +1,104 @@
+/**
+ * The CDR schema and repository against the REAL embedded Cassandra (keyspace unique to the run).
+ */
+import type cassandra from 'cassandra-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
+import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
+import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
+import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
+import { disposeStorageFixture, sampleRow, storageFixture } from './cassandra-fixture.ts';
+
+const NINETY_DAYS = 90 * 86_400;
+
+describe('CDR hot storage on Cassandra', () => {
+  let client: cassandra.Client;
+  let config: LocalCassandraConfig;
+  let repo: CdrRepository;
+
+  beforeAll(async () => {
+    ({ client, config } = await storageFixture('it_storage'));
+    await applyCdrSchema(client, { keyspace: config.keyspace });
+    repo = new CdrRepository(client, {
+      keyspace: config.keyspace,
+      writeConcurrency: config.writeConcurrency,
+    });
+  });
+
+  afterAll(async () => {
+    if (client) await disposeStorageFixture(client, config.keyspace);
+  });
+
+  it('applies the schema from schema.cql, idempotently, with the 90-day default TTL', async () => {
+    const again = await applyCdrSchema(client, { keyspace: config.keyspace });
+    expect(again.tables).toEqual([CDR_TABLE.bySubscriberDay, CDR_TABLE.byId]);
+    const rs = await client.execute(
+      'SELECT table_name, default_time_to_live FROM system_schema.tables WHERE keyspace_name = ?',
+      [config.keyspace],
+    );
+    const ttlByTable = Object.fromEntries(
+      rs.rows.map((r) => [r.get('table_name'), r.get('default_time_to_live')]),
+    );
+    expect(ttlByTable).toEqual({ cdr_by_subscriber_day: NINETY_DAYS, cdr_by_id: NINETY_DAYS });
+    const ks = await client.execute(
+      'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
+      [config.keyspace],
+    );
+    expect(ks.first()?.get('replication')).toMatchObject({ replication_factor: '1' });
+  });
+
+  it('upserts: writing the same CDR twice leaves one row in each table', async () => {
+    const row = sampleRow(1);
+    expect(await repo.upsertMany([row])).toEqual([{ ok: true }]);
+    expect(await repo.upsertMany([row, row])).toEqual([{ ok: true }, { ok: true }]);
+    expect(await repo.countAll(CDR_TABLE.byId)).toBe(1);
+    expect(await repo.countAll(CDR_TABLE.bySubscriberDay)).toBe(1);
+  });
+
+  it('reads a CDR back by id with every column intact', async () => {
+    const row = sampleRow(2, {
+      volume_bytes: 5_000_000_000,
+      fraud_reasons: ['PREMIUM_RATE'],
+      fraud_score: 70,
+    });
+    await repo.upsertMany([row]);
+    expect(await repo.byId(row.cdr_id)).toEqual(row);
+    expect(await repo.byId('no-such-id')).toBeUndefined();
+  });
+
+  it('sets the table TTL on every row', async () => {
+    const ttl = await repo.remainingTtlSeconds(sampleRow(1).cdr_id);
+    expect(ttl).toBeGreaterThan(NINETY_DAYS - 120);
+    expect(ttl).toBeLessThanOrEqual(NINETY_DAYS);
+  });
+
+  it('lists a subscriber-day newest first, and only that subscriber and day', async () => {
+    const imsi = '208019999999999';
+    const rows = [5, 3, 4].map((i) => sampleRow(100 + i, { imsi }));
+    const otherDay = sampleRow(200, {
+      imsi,
+      event_time: new Date('2026-11-23T00:00:01Z'),
+      day: '2026-11-23',
+    });
+    await repo.upsertMany([...rows, otherDay]);
+    const listed = await repo.bySubscriberDay(imsi, '2026-11-22');
+    expect(listed.map((r) => r.cdr_id)).toEqual(['it-000105', 'it-000104', 'it-000103']);
+    expect((await repo.bySubscriberDay(imsi, '2026-11-23')).map((r) => r.cdr_id)).toEqual(['it-000200']);
+  });
+
+  it('measures write throughput at the configured concurrency', async () => {
+    const n = 4_000;
+    const rows = Array.from({ length: n }, (_, i) =>
+      sampleRow(10_000 + i, { imsi: `20801${String(i % 50).padStart(10, '0')}` }),
+    );
+    const started = performance.now();
+    const results = await repo.upsertMany(rows);
+    const seconds = (performance.now() - started) / 1000;
+    expect(results.every((r) => r.ok)).toBe(true);
+    const perSecond = Math.round(n / seconds);
+    console.info(
+      `[storage] upserted ${n} CDRs (${2 * n} INSERTs) in ${seconds.toFixed(2)} s = ${perSecond} CDR/s at concurrency ${config.writeConcurrency}`,
+    );
+    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 1 + 4);
+  });
+});
