@@ -1,0 +1,192 @@
+/**
+ * Drives one batch to completion the way the Kafka event source mapping does, independent of
+ * Kafka (the poller supplies the records and commits afterwards):
+ *
+ * - records older than `MaximumRecordAgeInSeconds` are not sent to the function but to the
+ *   on-failure destination ("Maximum record age – The maximum age of a record that Lambda sends to
+ *   your function");
+ * - a function error (throw, timeout, invalid partial response) fails the whole batch; with
+ *   `BisectBatchOnFunctionError` the batch is split in two and each half retried separately ("Split
+ *   batch on error … This helps isolate problematic records"); a split is not a retry (as for stream
+ *   sources: "Splitting a batch does not count towards the retry quota");
+ * - with a partial batch response only the named records are retried;
+ * - a record that fails after `MaximumRetryAttempts` retries ("This doesn't count the initial
+ *   invocation attempt") goes to the on-failure destination.
+ *   All from https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+ *
+ * Ordering per partition: the units of work (the batch, its halves, its retries) run one after the
+ * other, lower offsets first, and the poller starts no other batch before this one is done, so a
+ * record is never invoked before an earlier record of its partition is done or given up
+ * ("Lambda reads messages sequentially for each Kafka topic partition",
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html).
+ */
+import { type BatchResponseVerdict, readBatchResponse } from './batch-response.ts';
+import type { FetchedRecord } from './fetched-record.ts';
+import type { LastInvocation, OnFailureCondition } from './on-failure-record.ts';
+
+/** The result of one invocation as the batch processor sees it. */
+export interface InvocationOutcome {
+  readonly requestId: string;
+  /** The function threw or timed out. */
+  readonly error?: unknown;
+  /** The value the function returned. */
+  readonly response?: unknown;
+}
+
+/** A record given up on, with what the on-failure destination needs. */
+export interface ExhaustedRecord {
+  readonly record: FetchedRecord;
+  readonly condition: OnFailureCondition;
+  readonly invokeCount: number;
+  readonly lastInvocation?: LastInvocation;
+}
+
+/** What the batch processor needs from the outside world. */
+export interface BatchProcessorDeps {
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeInSeconds: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  readonly reportBatchItemFailures: boolean;
+  invoke(records: readonly FetchedRecord[]): Promise<InvocationOutcome>;
+  /** Writes given-up records to the on-failure destination; resolves once they are durable. */
+  sendToOnFailure(records: readonly ExhaustedRecord[]): Promise<void>;
+  /** Delay before retry number `retry` (1-based). */
+  backoff(retry: number): Promise<void>;
+  now(): number;
+  /** True once the mapping is stopping: no new invocation starts, unfinished records stay pending. */
+  isStopping(): boolean;
+  /** Counters hook (optional). */
+  onEvent?(event: BatchEvent): void;
+}
+
+/** Events the batch processor reports, for counters. */
+export type BatchEvent =
+  | {
+      readonly kind: 'invoked';
+      readonly records: number;
+      readonly ms: number;
+      readonly verdict: 'success' | 'partial' | 'error';
+    }
+  | { readonly kind: 'bisected' }
+  | { readonly kind: 'retried'; readonly records: number }
+  | { readonly kind: 'succeeded'; readonly records: number }
+  | { readonly kind: 'on-failure'; readonly records: number };
+
+/** The state of every record of the batch once the processor returns. */
+export interface BatchResult {
+  readonly succeeded: readonly FetchedRecord[];
+  readonly onFailure: readonly ExhaustedRecord[];
+  /** Records not done because the mapping is stopping (they must not be committed). */
+  readonly pending: readonly FetchedRecord[];
+}
+
+interface Unit {
+  readonly records: readonly FetchedRecord[];
+  /** How many times these records have been retried after failing (bisects excluded). */
+  readonly retries: number;
+}
+
+/**
+ * Processes a batch to completion: every record ends succeeded, on-failure, or (when stopping) pending.
+ * @example const result = await processBatch(records, deps);
+ */
+export async function processBatch(
+  records: readonly FetchedRecord[],
+  deps: BatchProcessorDeps,
+): Promise<BatchResult> {
+  const succeeded: FetchedRecord[] = [];
+  const onFailure: ExhaustedRecord[] = [];
+  const pending: FetchedRecord[] = [];
+  const invokeCounts = new Map<string, number>();
+  const lastInvocation = new Map<string, LastInvocation>();
+  const queue: Unit[] = [{ records, retries: 0 }];
+
+  const giveUp = async (recs: readonly FetchedRecord[], condition: OnFailureCondition) => {
+    if (recs.length === 0) return;
+    const exhausted = recs.map((record) => ({
+      record,
+      condition,
+      invokeCount: invokeCounts.get(record.id) ?? 0,
+      ...(lastInvocation.has(record.id) ? { lastInvocation: lastInvocation.get(record.id)! } : {}),
+    }));
+    await deps.sendToOnFailure(exhausted);
+    onFailure.push(...exhausted);
+    deps.onEvent?.({ kind: 'on-failure', records: exhausted.length });
+  };
+
+  while (queue.length > 0) {
+    const unit = queue.shift()!;
+    const live = await dropExpired(unit.records, deps, giveUp);
+    if (live.length === 0) continue;
+    if (unit.retries > 0 && !deps.isStopping()) await deps.backoff(unit.retries);
+    if (deps.isStopping()) {
+      pending.push(...live, ...queue.flatMap((u) => u.records));
+      break;
+    }
+    if (unit.retries > 0) deps.onEvent?.({ kind: 'retried', records: live.length });
+
+    const started = deps.now();
+    const outcome = await deps.invoke(live);
+    for (const r of live) invokeCounts.set(r.id, (invokeCounts.get(r.id) ?? 0) + 1);
+    const verdict: BatchResponseVerdict =
+      outcome.error !== undefined
+        ? { kind: 'invalid', reason: 'function error' }
+        : readBatchResponse(outcome.response, new Set(live.map((r) => r.id)), deps.reportBatchItemFailures);
+    const functionError = verdict.kind === 'invalid';
+    for (const r of live) {
+      lastInvocation.set(
+        r.id,
+        functionError
+          ? { requestId: outcome.requestId, functionError: 'Unhandled' }
+          : { requestId: outcome.requestId },
+      );
+    }
+    deps.onEvent?.({
+      kind: 'invoked',
+      records: live.length,
+      ms: deps.now() - started,
+      verdict: verdict.kind === 'invalid' ? 'error' : verdict.kind,
+    });
+
+    if (verdict.kind === 'success') {
+      succeeded.push(...live);
+      deps.onEvent?.({ kind: 'succeeded', records: live.length });
+      continue;
+    }
+    if (functionError && deps.bisectBatchOnFunctionError && live.length > 1) {
+      const middle = Math.ceil(live.length / 2);
+      queue.unshift(
+        { records: live.slice(0, middle), retries: unit.retries },
+        { records: live.slice(middle), retries: unit.retries },
+      );
+      deps.onEvent?.({ kind: 'bisected' });
+      continue;
+    }
+    const failed = verdict.kind === 'partial' ? live.filter((r) => verdict.failedIds.has(r.id)) : live;
+    if (verdict.kind === 'partial') {
+      const ok = live.filter((r) => !verdict.failedIds.has(r.id));
+      succeeded.push(...ok);
+      if (ok.length > 0) deps.onEvent?.({ kind: 'succeeded', records: ok.length });
+    }
+    if (unit.retries >= deps.maximumRetryAttempts) {
+      await giveUp(failed, 'RetriesExhausted');
+    } else {
+      queue.unshift({ records: failed, retries: unit.retries + 1 });
+    }
+  }
+  return { succeeded, onFailure, pending };
+}
+
+/** Sends records older than the maximum record age on-failure; returns the others. */
+async function dropExpired(
+  records: readonly FetchedRecord[],
+  deps: BatchProcessorDeps,
+  giveUp: (recs: readonly FetchedRecord[], condition: OnFailureCondition) => Promise<void>,
+): Promise<readonly FetchedRecord[]> {
+  if (deps.maximumRecordAgeInSeconds < 0) return records;
+  const oldest = deps.now() - deps.maximumRecordAgeInSeconds * 1000;
+  const expired = records.filter((r) => r.timestamp < oldest);
+  if (expired.length === 0) return records;
+  await giveUp(expired, 'RecordAgeExceeded');
+  return records.filter((r) => r.timestamp >= oldest);
+}

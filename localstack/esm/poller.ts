@@ -1,0 +1,270 @@
+/**
+ * One event poller of a Kafka event source mapping: a consumer in the mapping's consumer group that
+ * fetches records, cuts batches, invokes the function, and commits offsets once a batch is done.
+ *
+ * - Consumer group and starting position: the group is the mapping's `ConsumerGroupId`; when the
+ *   group has committed offsets, "Lambda ignores the StartingPosition … Instead, Lambda begins
+ *   processing records according to the committed offset of the consumer group"
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/kafka-consumer-group-id.html); otherwise
+ *   TRIM_HORIZON reads from the oldest record and LATEST "just after the most recent record"
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/kafka-starting-positions.html).
+ * - Batching: the function is invoked when the batching window (counted from the first buffered
+ *   record) expires, the batch size is met, or the payload reaches 6 MB
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching).
+ * - Commits: "After Lambda processes each batch, it commits the offsets of the messages in that
+ *   batch" (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html): the poller
+ *   commits, per partition, the offset after the last done record, or the first record still
+ *   pending when the mapping stops mid-batch — the record Lambda resumes from. Offsets are never
+ *   committed before the batch is processed or its exhausted records are on the on-failure topic.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { topicPartitionKey } from '../../shared/kafka/msk-event.ts';
+import { type BatchEvent, type ExhaustedRecord, processBatch } from './batch-processor.ts';
+import { toFetchedRecord } from './fetched-record.ts';
+import { type EventSourceInfo, invokeHandler } from './invoke.ts';
+import { effectiveMaximumRetryAttempts } from './mapping-config.ts';
+import { envelopeBytes, MAX_INVOCATION_PAYLOAD_BYTES } from './payload-size.ts';
+import { RecordBuffer } from './record-buffer.ts';
+import type { EventSourceMappingConfig, KafkaHandler, MappingCounters } from './types.ts';
+
+/** What a poller needs. */
+export interface PollerDeps {
+  readonly kafka: Kafka;
+  readonly config: EventSourceMappingConfig;
+  readonly handler: KafkaHandler;
+  readonly source: EventSourceInfo;
+  readonly counters: MappingCounters;
+  readonly sendToOnFailure: (records: readonly ExhaustedRecord[]) => Promise<void>;
+  readonly retryBackoffMs: number;
+  readonly retryBackoffMaxMs: number;
+  readonly functionTimeoutMs: number;
+  /** Reports errors the poller survives (commit refused during a rebalance …). */
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * One consumer of a mapping's group.
+ * @example const poller = new Poller(deps); await poller.start(); … await poller.stop();
+ */
+export class Poller {
+  private readonly consumer: Consumer;
+  private readonly buffer = new RecordBuffer();
+  /** Per partition: offset after the last done record (what to commit). */
+  private readonly done = new Map<number, number>();
+  private readonly committed = new Map<number, number>();
+  private assigned = new Set<string>();
+  private stopping = false;
+  private killed = false;
+  private loop: Promise<void> | undefined;
+  private spaceWaiters: Array<() => void> = [];
+
+  constructor(private readonly deps: PollerDeps) {
+    this.consumer = deps.kafka.consumer({
+      groupId: deps.config.consumerGroupId,
+      allowAutoTopicCreation: false,
+      // The broker answers a fetch as soon as there is data: the batching window is applied here.
+      maxWaitTimeInMs: 500,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = payload.memberAssignment[deps.config.topic] ?? [];
+      this.assigned = new Set(partitions.map((p) => topicPartitionKey(deps.config.topic, p)));
+      this.deps.counters.recordsPending -= this.buffer.retainOnly(this.assigned);
+    });
+  }
+
+  /** Joins the group and starts fetching and invoking. */
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topic: this.deps.config.topic,
+      fromBeginning: this.deps.config.startingPosition === 'TRIM_HORIZON',
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onFetched(payload),
+    });
+    this.loop = this.invokeLoop().catch((error) => this.deps.onError(error));
+  }
+
+  /** Finishes the in-flight batch (no new invocation, no new retry), commits, and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.buffer.wake();
+    this.releaseSpace();
+    await this.loop;
+    await this.commit();
+    await this.consumer.disconnect();
+  }
+
+  /** Leaves the group at once without committing anything more (simulates a crash). */
+  async kill(): Promise<void> {
+    this.killed = true;
+    this.stopping = true;
+    this.buffer.wake();
+    this.releaseSpace();
+    await this.consumer.disconnect();
+  }
+
+  private async onFetched({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (this.stopping || batch.messages.length === 0) return;
+    const records = batch.messages.map((m) => toFetchedRecord(batch.topic, batch.partition, m));
+    const added = this.buffer.push(records, Date.now());
+    this.deps.counters.recordsIn += added;
+    this.deps.counters.recordsPending += added;
+    // Fetch position only: nothing is committed until the function is done with the records.
+    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    // Back-pressure: hold the fetch loop while the buffer has more than a few batches.
+    const highWater = Math.max(2 * this.deps.config.batchSize, 1000);
+    while (
+      !this.stopping &&
+      isRunning() &&
+      !isStale() &&
+      (this.buffer.count > highWater || this.buffer.bytes > 2 * MAX_INVOCATION_PAYLOAD_BYTES)
+    ) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.spaceWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await heartbeat();
+    }
+  }
+
+  private releaseSpace(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async invokeLoop(): Promise<void> {
+    const { config } = this.deps;
+    const windowMs = config.maximumBatchingWindowInSeconds * 1000;
+    const envelope = envelopeBytes({ eventSource: 'aws:kafka', ...this.deps.source });
+    while (!this.stopping) {
+      if (this.buffer.count === 0) {
+        await this.buffer.waitForPush(1000);
+        if (this.buffer.count === 0) await this.commit();
+        continue;
+      }
+      if (windowMs > 0) {
+        while (
+          !this.stopping &&
+          this.buffer.count < config.batchSize &&
+          this.buffer.bytes < MAX_INVOCATION_PAYLOAD_BYTES
+        ) {
+          const wait = (this.buffer.oldestArrival() ?? Date.now()) + windowMs - Date.now();
+          if (wait <= 0) break;
+          await this.buffer.waitForPush(wait);
+        }
+      } else {
+        // Let the rest of the current fetch (other partitions) reach the buffer first.
+        await nextTurn();
+      }
+      if (this.stopping) break;
+      const batch = this.buffer.takeBatch(config.batchSize, MAX_INVOCATION_PAYLOAD_BYTES, envelope);
+      this.releaseSpace();
+      if (batch.length === 0) continue;
+      const result = await processBatch(batch, {
+        maximumRetryAttempts: effectiveMaximumRetryAttempts(config),
+        maximumRecordAgeInSeconds: config.maximumRecordAgeInSeconds,
+        bisectBatchOnFunctionError: config.bisectBatchOnFunctionError,
+        reportBatchItemFailures: config.functionResponseTypes.includes('ReportBatchItemFailures'),
+        invoke: (records) =>
+          invokeHandler(this.deps.handler, records, {
+            functionName: config.functionName,
+            timeoutMs: this.deps.functionTimeoutMs,
+            source: this.deps.source,
+          }),
+        sendToOnFailure: (records) => this.deps.sendToOnFailure(records),
+        backoff: (retry) =>
+          sleep(
+            Math.min(this.deps.retryBackoffMaxMs, this.deps.retryBackoffMs * 2 ** (retry - 1)),
+            () => this.stopping,
+          ),
+        now: Date.now,
+        isStopping: () => this.stopping,
+        onEvent: (event) => this.count(event),
+      });
+      if (this.killed) return;
+      this.deps.counters.recordsPending -= batch.length - result.pending.length;
+      this.markDone(batch, result.pending);
+      await this.commit();
+    }
+  }
+
+  /** Per partition of the batch: the next offset to commit. */
+  private markDone(
+    batch: readonly { partition: number; offset: number }[],
+    pending: readonly { partition: number; offset: number }[],
+  ) {
+    const next = new Map<number, number>();
+    for (const r of batch) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+    for (const r of pending) next.set(r.partition, Math.min(next.get(r.partition)!, r.offset));
+    for (const [partition, offset] of next) {
+      if (offset > (this.done.get(partition) ?? -1)) this.done.set(partition, offset);
+    }
+  }
+
+  private async commit(): Promise<void> {
+    if (this.killed) return;
+    const { topic } = this.deps.config;
+    const partitions = [...this.done]
+      .filter(
+        ([p, offset]) =>
+          offset > (this.committed.get(p) ?? -1) && this.assigned.has(topicPartitionKey(topic, p)),
+      )
+      .map(([partition, offset]) => ({ topic, partition, offset: String(offset) }));
+    if (partitions.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(partitions);
+      for (const p of partitions) this.committed.set(p.partition, Number(p.offset));
+      this.deps.counters.commits++;
+    } catch (error) {
+      // Refused during a rebalance: the next commit (or the new owner) covers these offsets.
+      this.deps.onError(error);
+    }
+  }
+
+  private count(event: BatchEvent): void {
+    const c = this.deps.counters;
+    switch (event.kind) {
+      case 'invoked':
+        c.invocations++;
+        c.invocationMs += event.ms;
+        if (event.verdict === 'error') c.functionErrors++;
+        if (event.verdict === 'partial') c.partialFailures++;
+        break;
+      case 'bisected':
+        c.bisects++;
+        break;
+      case 'retried':
+        c.retries += event.records;
+        break;
+      case 'succeeded':
+        c.recordsSucceeded += event.records;
+        break;
+      case 'on-failure':
+        c.recordsOnFailure += event.records;
+        break;
+    }
+  }
+}
+
+/** Sleeps `ms`, waking early (checked every 50 ms) once `stop()` is true. */
+async function sleep(ms: number, stop: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (!stop() && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50, until - Date.now())));
+  }
+}
