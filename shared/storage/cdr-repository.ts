@@ -138,24 +138,24 @@ function bindParams(row: CdrRow): unknown[] {
 /** Driver row → {@link CdrRow} (driver LocalDate / Long / BigDecimal back to plain values). */
 function fromDriverRow(row: cassandra.types.Row): CdrRow {
   const text = (column: string): string | null => (row.get(column) as string | null) ?? null;
-  const long = row.get('volume_bytes') as cassandra.types.Long | null;
-  const decimal = row.get('charge_amount') as cassandra.types.BigDecimal | null;
+  const long = (column: string): number => (row.get(column) as cassandra.types.Long).toNumber();
   return {
     cdr_id: row.get('cdr_id') as string,
     imsi: row.get('imsi') as string,
     day: String(row.get('day')),
-    event_time: row.get('event_time') as Date,
+    start_time: row.get('start_time') as Date,
+    end_time: row.get('end_time') as Date,
     country: row.get('country') as string,
     record_type: row.get('record_type') as string,
-    direction: text('direction'),
+    direction: row.get('direction') as string,
     roaming: Boolean(row.get('roaming')),
-    msisdn: text('msisdn'),
-    other_party: text('other_party'),
-    duration_s: (row.get('duration_s') as number | null) ?? null,
-    volume_bytes: long ? long.toNumber() : null,
-    charge_amount: decimal ? decimal.toString() : null,
-    currency: text('currency'),
-    cell_id: text('cell_id'),
+    msisdn: row.get('msisdn') as string,
+    counterpart: text('counterpart'),
+    duration_s: row.get('duration_s') as number,
+    volume_bytes: long('volume_bytes'),
+    charge_minor_units: long('charge_minor_units'),
+    currency: row.get('currency') as string,
+    cell_id: row.get('cell_id') as string,
     site_id: text('site_id'),
     region: text('region'),
     technology: text('technology'),

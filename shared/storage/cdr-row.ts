@@ -8,21 +8,23 @@
 export interface CdrRow {
   readonly cdr_id: string;
   readonly imsi: string;
-  /** UTC day of `event_time`, `YYYY-MM-DD`. */
+  /** UTC day of `start_time`, `YYYY-MM-DD`. */
   readonly day: string;
-  readonly event_time: Date;
+  /** The CDR's event time (start of the call / session / SMS). */
+  readonly start_time: Date;
+  readonly end_time: Date;
   readonly country: string;
   readonly record_type: string;
-  readonly direction: string | null;
+  readonly direction: string;
   readonly roaming: boolean;
-  readonly msisdn: string | null;
-  readonly other_party: string | null;
-  readonly duration_s: number | null;
-  readonly volume_bytes: number | null;
-  /** Decimal amount as a string (exact), e.g. `"0.35"`. */
-  readonly charge_amount: string | null;
-  readonly currency: string | null;
-  readonly cell_id: string | null;
+  readonly msisdn: string;
+  readonly counterpart: string | null;
+  readonly duration_s: number;
+  readonly volume_bytes: number;
+  /** Charge in integer minor units of `currency` (35 + EUR = 0.35 €). */
+  readonly charge_minor_units: number;
+  readonly currency: string;
+  readonly cell_id: string;
   readonly site_id: string | null;
   readonly region: string | null;
   readonly technology: string | null;
@@ -40,16 +42,17 @@ export const CDR_COLUMNS = [
   'cdr_id',
   'imsi',
   'day',
-  'event_time',
+  'start_time',
+  'end_time',
   'country',
   'record_type',
   'direction',
   'roaming',
   'msisdn',
-  'other_party',
+  'counterpart',
   'duration_s',
   'volume_bytes',
-  'charge_amount',
+  'charge_minor_units',
   'currency',
   'cell_id',
   'site_id',

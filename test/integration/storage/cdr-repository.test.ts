@@ -77,7 +77,7 @@ describe('CDR hot storage on Cassandra', () => {
     const rows = [5, 3, 4].map((i) => sampleRow(100 + i, { imsi }));
     const otherDay = sampleRow(200, {
       imsi,
-      event_time: new Date('2026-11-23T00:00:01Z'),
+      start_time: new Date('2026-11-23T00:00:01Z'),
       day: '2026-11-23',
     });
     await repo.upsertMany([...rows, otherDay]);

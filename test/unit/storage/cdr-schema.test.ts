@@ -16,7 +16,7 @@ describe('schema.cql (the one CQL source)', () => {
   it('keys cdr_by_subscriber_day by (imsi, day), newest event first, then cdr_id', () => {
     const t = byName.get(CDR_TABLE.bySubscriberDay);
     expect(t?.partitionKey.map((c) => `${c.name}:${c.type}`)).toEqual(['imsi:text', 'day:date']);
-    expect(t?.clusteringKey.map((c) => `${c.name}:${c.order}`)).toEqual(['event_time:DESC', 'cdr_id:ASC']);
+    expect(t?.clusteringKey.map((c) => `${c.name}:${c.order}`)).toEqual(['start_time:DESC', 'cdr_id:ASC']);
   });
 
   it('keys cdr_by_id by cdr_id alone', () => {
@@ -52,7 +52,7 @@ describe('schema.cql (the one CQL source)', () => {
       { columnName: 'day', columnType: 'date' },
     ]);
     expect(spec.clusteringKeyColumns).toEqual([
-      { column: { columnName: 'event_time', columnType: 'timestamp' }, orderBy: 'DESC' },
+      { column: { columnName: 'start_time', columnType: 'timestamp' }, orderBy: 'DESC' },
       { column: { columnName: 'cdr_id', columnType: 'text' }, orderBy: 'ASC' },
     ]);
     expect(spec.regularColumns).toHaveLength(t.columns.length - 4);
