@@ -31,9 +31,22 @@ export interface KafkaEvent {
   records: Record<string, KafkaEventRecord[]>;
 }
 
-/** Partial batch response item. For Kafka the identifier is `"<topic>-<partition>@<offset>"`. */
+/**
+ * The item identifier of a Kafka partial batch response. Unlike SQS/Kinesis (a string), AWS
+ * expects an object for Kafka event sources: the `records` group key (`"<topic>-<partition>"`)
+ * and the offset of the failed record. Lambda resumes that topic-partition from that offset, so
+ * only the first failed record of each partition needs reporting; an identifier naming a record
+ * that was not in the event fails the whole batch.
+ */
+export interface KafkaItemIdentifier {
+  /** The topic-partition key, e.g. `cdr.raw.fr-3`. */
+  partition: string;
+  offset: number;
+}
+
+/** Partial batch response item for Kafka event sources. */
 export interface BatchItemFailure {
-  itemIdentifier: string;
+  itemIdentifier: KafkaItemIdentifier;
 }
 
 /** What a handler with `ReportBatchItemFailures` returns. */
@@ -47,11 +60,27 @@ export function topicPartitionKey(topic: string, partition: number): string {
 }
 
 /**
- * The item identifier AWS expects in `batchItemFailures` for a Kafka record.
+ * A record's identifier as ORION writes it in logs and keys in-memory maps: `"<topic>-<partition>@<offset>"`.
  * @example kafkaItemIdentifier('cdr.raw.fr', 3, 1200) // 'cdr.raw.fr-3@1200'
  */
 export function kafkaItemIdentifier(topic: string, partition: number, offset: number): string {
   return `${topic}-${partition}@${offset}`;
+}
+
+/**
+ * The `itemIdentifier` AWS expects in `batchItemFailures` for a Kafka record.
+ * @example batchItemIdentifier('cdr.raw.fr', 3, 1200) // { partition: 'cdr.raw.fr-3', offset: 1200 }
+ */
+export function batchItemIdentifier(topic: string, partition: number, offset: number): KafkaItemIdentifier {
+  return { partition: topicPartitionKey(topic, partition), offset };
+}
+
+/**
+ * A readable form of a batch item identifier, for logs and error messages.
+ * @example formatItemIdentifier({ partition: 'cdr.raw.fr-3', offset: 1200 }) // 'cdr.raw.fr-3@1200'
+ */
+export function formatItemIdentifier(id: KafkaItemIdentifier): string {
+  return `${id.partition}@${id.offset}`;
 }
 
 /** Decodes every record of a Kafka event, in event order (partition by partition, by offset). */
@@ -59,7 +88,8 @@ export function decodeKafkaEvent(event: KafkaEvent): StageRecord[] {
   const out: StageRecord[] = [];
   for (const records of Object.values(event.records)) {
     for (const r of records) {
-      const headers: Record<string, Buffer> = {};
+      // Null prototype: a header named `__proto__` must stay a header, not replace the prototype.
+      const headers: Record<string, Buffer> = Object.create(null);
       for (const header of r.headers ?? []) {
         for (const [name, bytes] of Object.entries(header)) headers[name] = Buffer.from(bytes);
       }
@@ -114,13 +144,16 @@ export function encodeKafkaEvent(
       headers,
     };
     if (r.key != null) record.key = r.key.toString('base64');
-    (grouped[group] ??= []).push(record);
+    const list = grouped[group] ?? [];
+    list.push(record);
+    grouped[group] = list;
   }
   const eventSource = options.eventSource ?? 'aws:kafka';
   const event: KafkaEvent = { eventSource, bootstrapServers: options.bootstrapServers, records: grouped };
   if (eventSource === 'aws:kafka') {
     event.eventSourceArn =
-      options.eventSourceArn ?? 'arn:aws:kafka:us-east-1:000000000000:cluster/orion-local/00000000-0000-0000-0000-000000000000-1';
+      options.eventSourceArn ??
+      'arn:aws:kafka:us-east-1:000000000000:cluster/orion-local/00000000-0000-0000-0000-000000000000-1';
   }
   return event;
 }

@@ -1,0 +1,156 @@
+/**
+ * Kafka client factory: plaintext locally, Amazon MSK IAM in AWS (SASL OAUTHBEARER over TLS, the
+ * token signed by `aws-msk-iam-sasl-signer-js`). The producer and the admin client are created
+ * once per execution environment, connected lazily at first use, and rebuilt after a failure.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import {
+  type Admin,
+  CompressionCodecs,
+  CompressionTypes,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  Partitioners,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
+import SnappyCodec from 'kafkajs-snappy';
+import { kafkajsLogCreator } from '../observability/kafkajs-log.ts';
+import type { KafkaAuth } from '../runtime/config.ts';
+
+/** What {@link createKafka} needs (a subset of the runtime configuration). */
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[];
+  readonly auth: KafkaAuth;
+  /** Required for `msk-iam`. */
+  readonly region?: string;
+  readonly clientId: string;
+  /** Receives kafkajs' WARN/ERROR lines; without it kafkajs is silent. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Registers the snappy codec with kafkajs (which has none built in). ORION topics and producers
+ * use snappy (ADR-004). Idempotent.
+ */
+export function registerSnappyCodec(): void {
+  CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+}
+
+/**
+ * The kafkajs configuration for these options: SASL OAUTHBEARER + TLS with an MSK IAM token for
+ * `msk-iam`, plaintext for `none`.
+ *
+ * @example kafkaConfig({ brokers: ['127.0.0.1:9092'], auth: 'none', clientId: 'orion' }).ssl // undefined
+ */
+export function kafkaConfig(options: KafkaClientOptions): KafkaConfig {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    logLevel: options.logger ? logLevel.WARN : logLevel.NOTHING,
+    ...(options.logger ? { logCreator: kafkajsLogCreator(options.logger) } : {}),
+  };
+  if (options.auth === 'msk-iam') {
+    const region = options.region;
+    if (!region) throw new Error('msk-iam authentication needs a region (AWS_REGION)');
+    config.ssl = true;
+    config.sasl = {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => {
+        // Loaded on first use only: locally the AWS SDK credential chain is never evaluated.
+        const { generateAuthToken } = await import('aws-msk-iam-sasl-signer-js');
+        const { token } = await generateAuthToken({ region });
+        return { value: token };
+      },
+    };
+  }
+  return config;
+}
+
+/**
+ * Creates a kafkajs client (with the snappy codec registered).
+ * @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'], auth: 'none', clientId: 'orion' });
+ */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  registerSnappyCodec();
+  return new Kafka(kafkaConfig(options));
+}
+
+/**
+ * Producer settings: idempotent (hence `acks=all`), at most 5 requests in flight (the limit under
+ * which Kafka keeps idempotent batches in order), Java-compatible murmur2 partitioning so that a
+ * key (IMSI) lands on the same partition whichever client produced it, topics never auto-created.
+ * Retries are bounded so that a broken broker surfaces as failed records within the invocation
+ * instead of a Lambda timeout (the event source mapping then retries them).
+ */
+export const PRODUCER_CONFIG: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 5,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+};
+
+/** Lazily connected, reused Kafka clients of one execution environment. */
+export interface KafkaConnections {
+  /** The connected producer (connects at first call, reconnects after {@link reset}). */
+  producer(): Promise<Producer>;
+  /** The connected admin client. */
+  admin(): Promise<Admin>;
+  /** Drops the clients after a failure: the next call builds and connects new ones. */
+  reset(): Promise<void>;
+  /** Disconnects everything (tests, CLI). */
+  disconnect(): Promise<void>;
+}
+
+/**
+ * Wraps a kafkajs client into lazily connected, reused producer and admin clients.
+ *
+ * @example
+ * const connections = createKafkaConnections(createKafka(options)); // module scope
+ * const producer = await connections.producer();                   // per invocation, connects once
+ */
+export function createKafkaConnections(
+  kafka: Kafka,
+  producerConfig: ProducerConfig = PRODUCER_CONFIG,
+): KafkaConnections {
+  let producer: Promise<Producer> | undefined;
+  let admin: Promise<Admin> | undefined;
+
+  const connect = async <T extends { connect(): Promise<void> }>(client: T): Promise<T> => {
+    await client.connect();
+    return client;
+  };
+  const quietly = async (client: Promise<{ disconnect(): Promise<void> }> | undefined) => {
+    await client?.then((c) => c.disconnect()).catch(() => undefined);
+  };
+
+  return {
+    producer() {
+      producer ??= connect(kafka.producer(producerConfig)).catch((error: unknown) => {
+        producer = undefined;
+        throw error;
+      });
+      return producer;
+    },
+    admin() {
+      admin ??= connect(kafka.admin()).catch((error: unknown) => {
+        admin = undefined;
+        throw error;
+      });
+      return admin;
+    },
+    async reset() {
+      const [p, a] = [producer, admin];
+      producer = undefined;
+      admin = undefined;
+      await Promise.all([quietly(p), quietly(a)]);
+    },
+    async disconnect() {
+      await this.reset();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * What the stage runtime does with a batch's results, as pure functions:
+ * {@link planBatch} decides what to produce before the produce, {@link settleBatch} decides what to
+ * report to the event source mapping once the produce is known to have succeeded or failed.
+ *
+ * Ordering rule (AWS semantics for Kafka partial batch responses): Lambda resumes each reported
+ * topic-partition from the reported offset, so every record from that offset on is delivered
+ * again. The runtime therefore reports only the FIRST failed record of each partition, and does
+ * not produce anything for the records after it in that partition: they will be redelivered and
+ * processed again, in order, so downstream sees each record once and in partition order.
+ */
+
+import type { KafkaItemIdentifier } from '../kafka/msk-event.ts';
+import { batchItemIdentifier, topicPartitionKey } from '../kafka/msk-event.ts';
+import type { OutboundRecord } from '../kafka/producer.ts';
+import { TOPIC } from '../pipeline/topics.ts';
+import { TransientError } from './outcome.ts';
+import { toRejectRecord } from './reject-record.ts';
+import type { RecordResult } from './stage.ts';
+import type { StageRecord } from './stage-record.ts';
+
+/** The records of one topic-partition, in offset order. */
+interface PartitionSlice {
+  readonly topic: string;
+  readonly partition: number;
+  /** Indices into the batch, sorted by offset. */
+  readonly indices: number[];
+  /** Offset of the first record whose result is `failed`. */
+  firstFailedOffset?: number;
+  /** Offset of the first record (before any failure) that has something to produce. */
+  firstOutputOffset?: number;
+}
+
+/** The produce decided for a batch, and what settling it needs. */
+export interface BatchPlan {
+  readonly records: readonly StageRecord[];
+  readonly results: readonly RecordResult[];
+  /** Forwards and rejects to produce, in batch order; nothing after a failure in its partition. */
+  readonly outbound: OutboundRecord[];
+  readonly partitions: ReadonlyMap<string, PartitionSlice>;
+}
+
+/** Options of {@link planBatch}. */
+export interface PlanOptions {
+  readonly stage: string;
+  /** Default `cdr.rejected`. */
+  readonly rejectTopic?: string;
+  /** Time of failure written in reject headers, epoch ms. */
+  readonly now: number;
+}
+
+/**
+ * Decides the produce of a batch: one outbound record per forward and per reject, except for
+ * records after the first failed one of their partition.
+ *
+ * @example const plan = planBatch(records, results, { stage: 'validation', now: Date.now() });
+ */
+export function planBatch(
+  records: readonly StageRecord[],
+  results: readonly RecordResult[],
+  options: PlanOptions,
+): BatchPlan {
+  if (results.length !== records.length) {
+    throw new Error(`stage returned ${results.length} results for ${records.length} records`);
+  }
+  const partitions = new Map<string, PartitionSlice>();
+  records.forEach((r, i) => {
+    const key = topicPartitionKey(r.topic, r.partition);
+    let slice = partitions.get(key);
+    if (!slice) {
+      slice = { topic: r.topic, partition: r.partition, indices: [] };
+      partitions.set(key, slice);
+    }
+    slice.indices.push(i);
+  });
+
+  const produce = new Uint8Array(records.length);
+  for (const slice of partitions.values()) {
+    slice.indices.sort((a, b) => records[a]!.offset - records[b]!.offset);
+    for (const i of slice.indices) {
+      const result = results[i]!;
+      if (result.kind === 'failed') {
+        slice.firstFailedOffset = records[i]!.offset;
+        break;
+      }
+      if (result.kind === 'forward' || result.kind === 'reject') {
+        slice.firstOutputOffset ??= records[i]!.offset;
+        produce[i] = 1;
+      }
+    }
+  }
+
+  const rejectTopic = options.rejectTopic ?? TOPIC.rejected;
+  const outbound: OutboundRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (!produce[i]) continue;
+    const result = results[i]!;
+    if (result.kind === 'forward') {
+      outbound.push({
+        topic: result.topic,
+        key: result.key,
+        value: result.value,
+        ...(result.headers ? { headers: result.headers } : {}),
+      });
+    } else if (result.kind === 'reject') {
+      outbound.push(toRejectRecord(records[i]!, result, options.stage, rejectTopic, options.now));
+    }
+  }
+  return { records, results, outbound, partitions };
+}
+
+/** What a settled batch reports. */
+export interface BatchSettlement {
+  /** `batchItemFailures` identifiers: the first unsettled record of each affected partition. */
+  readonly failures: KafkaItemIdentifier[];
+  /** Forwards confirmed by the broker. */
+  readonly forwarded: number;
+  /** Rejects confirmed by the broker, by reason code. */
+  readonly rejectedByReason: Record<string, number>;
+  /** Records that failed themselves, or whose output was not confirmed. */
+  readonly failed: number;
+  /** Records after a failed one in their partition: redelivered without having failed. */
+  readonly heldBack: number;
+  /** Failed records by error code (`TransientError.code`, else the error's name). */
+  readonly failureCodes: Record<string, number>;
+  /** now − event time of every settled record whose event time is known, ms. */
+  readonly pipelineAgesMs: number[];
+}
+
+/**
+ * Settles a planned batch once its produce succeeded (`produced: true`) or failed. When the produce
+ * failed, no output is confirmed: each partition fails from its first record that had an output
+ * (or its first failed record, if earlier).
+ *
+ * @example settleBatch(plan, true, Date.now()).failures // [] when every record succeeded
+ */
+export function settleBatch(plan: BatchPlan, produced: boolean, now: number): BatchSettlement {
+  const failures: KafkaItemIdentifier[] = [];
+  const rejectedByReason: Record<string, number> = {};
+  const failureCodes: Record<string, number> = {};
+  const pipelineAgesMs: number[] = [];
+  let forwarded = 0;
+  let failed = 0;
+  let heldBack = 0;
+
+  for (const slice of plan.partitions.values()) {
+    let point = slice.firstFailedOffset;
+    if (!produced && slice.firstOutputOffset !== undefined) {
+      point = point === undefined ? slice.firstOutputOffset : Math.min(point, slice.firstOutputOffset);
+    }
+    if (point !== undefined) failures.push(batchItemIdentifier(slice.topic, slice.partition, point));
+
+    for (const i of slice.indices) {
+      const record = plan.records[i]!;
+      const result = plan.results[i]!;
+      if (point !== undefined && record.offset >= point) {
+        const hasOutput = result.kind === 'forward' || result.kind === 'reject';
+        if (record.offset === point || result.kind === 'failed' || (!produced && hasOutput)) {
+          failed++;
+          const code = result.kind === 'failed' ? errorCode(result.error) : 'PRODUCE_FAILED';
+          failureCodes[code] = (failureCodes[code] ?? 0) + 1;
+        } else {
+          heldBack++;
+        }
+        continue;
+      }
+      if (result.kind === 'forward') forwarded++;
+      else if (result.kind === 'reject')
+        rejectedByReason[result.reason] = (rejectedByReason[result.reason] ?? 0) + 1;
+      if ((result.kind === 'forward' || result.kind === 'done') && result.eventTimeMs !== undefined) {
+        pipelineAgesMs.push(now - result.eventTimeMs);
+      }
+    }
+  }
+  return { failures, forwarded, rejectedByReason, failed, heldBack, failureCodes, pipelineAgesMs };
+}
+
+/** A stable code for a failure: `TransientError.code`, else the error's name. */
+function errorCode(error: unknown): string {
+  if (error instanceof TransientError) return error.code;
+  if (error instanceof Error) return error.name;
+  return 'UNKNOWN';
+}

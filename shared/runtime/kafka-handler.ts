@@ -1,0 +1,176 @@
+/**
+ * The stage runtime: turns a {@link Stage} into a Lambda handler for Amazon MSK
+ * (`eventSource: "aws:kafka"`) and self-managed Kafka (`"SelfManagedKafka"`) events.
+ *
+ * Per invocation: decode the event → `stage.processBatch` (a throwing stage fails every record
+ * transiently) → ONE batched, idempotent, `acks=all` produce of all forwards and rejects, awaited
+ * once → a partial batch response naming, per topic-partition, the first record that did not
+ * settle (see `batch-plan.ts` for the ordering rule). One log line and one metrics flush per
+ * batch; nothing per record.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createKafka, createKafkaConnections } from '../kafka/client.ts';
+import { decodeKafkaEvent, type KafkaBatchResponse, type KafkaEvent } from '../kafka/msk-event.ts';
+import { type BatchProducer, createBatchProducer } from '../kafka/producer.ts';
+import { createLogger } from '../observability/logger.ts';
+import { createStageMetrics, publishBatchMetrics } from '../observability/metrics.ts';
+import { stageSpec } from '../pipeline/stages.ts';
+import { type BatchPlan, planBatch, settleBatch } from './batch-plan.ts';
+import { loadRuntimeConfig, type RuntimeConfig } from './config.ts';
+import type { RecordResult, Stage } from './stage.ts';
+import type { StageRecord } from './stage-record.ts';
+
+/** Options of {@link createKafkaHandler}; every default is built once, at module scope. */
+export interface KafkaHandlerOptions {
+  /** Default: a Kafka producer from {@link loadRuntimeConfig} (env validated at cold start). */
+  readonly producer?: BatchProducer;
+  /** Default: `loadRuntimeConfig()` (only read when a default needs it). */
+  readonly config?: RuntimeConfig;
+  /** Default: a redacting logger with key `stage`. */
+  readonly logger?: Logger;
+  /** Default: EMF metrics, namespace `Orion`, dimension `stage`. */
+  readonly metrics?: Metrics;
+  /** Default: the stage's reject topic from the pipeline definition. */
+  readonly rejectTopic?: string;
+  /** Clock, epoch ms (tests). */
+  readonly now?: () => number;
+}
+
+/** A stage's Lambda handler, plus `close()` to disconnect its clients (tests, local runs). */
+export interface KafkaHandler {
+  (event: KafkaEvent, context?: Context): Promise<KafkaBatchResponse>;
+  close(): Promise<void>;
+}
+
+/** Raised for an event that is not a Kafka event: the invocation fails and is retried whole. */
+export class UnsupportedEventError extends Error {
+  override readonly name = 'UnsupportedEventError';
+}
+
+/**
+ * Builds the Lambda handler of a stage. Call it at module scope: configuration is validated and
+ * clients are created once per execution environment.
+ *
+ * @example
+ * // functions/validation/handler.ts
+ * export const handler = createKafkaHandler(validationStage);
+ */
+export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = {}): KafkaHandler {
+  const now = options.now ?? Date.now;
+  const needsConfig = !options.producer || !options.logger || !options.metrics;
+  const config = options.config ?? (needsConfig ? loadRuntimeConfig() : undefined);
+  const logger =
+    options.logger ??
+    createLogger({ serviceName: config?.serviceName, persistentKeys: { stage: stage.name } });
+  const metrics = options.metrics ?? createStageMetrics(stage.name, config?.serviceName);
+  const rejectTopic = options.rejectTopic ?? stageSpec(stage.name).rejectTopic;
+
+  let closeClients = async () => {};
+  let producer = options.producer;
+  if (!producer) {
+    const c = config!;
+    const connections = createKafkaConnections(
+      createKafka({ brokers: c.brokers, auth: c.auth, region: c.region, clientId: c.clientId, logger }),
+    );
+    producer = createBatchProducer(connections, { timeoutMs: c.produceTimeoutMs });
+    closeClients = () => connections.disconnect();
+  }
+  const batchProducer = producer;
+
+  const handler = async (event: KafkaEvent, context?: Context): Promise<KafkaBatchResponse> => {
+    if (event?.eventSource !== 'aws:kafka' && event?.eventSource !== 'SelfManagedKafka') {
+      throw new UnsupportedEventError(
+        `expected an Amazon MSK or self-managed Kafka event, got eventSource=${JSON.stringify(event?.eventSource)}`,
+      );
+    }
+    if (context) logger.addContext(context);
+    const started = now();
+    const records = decodeKafkaEvent(event);
+    if (records.length === 0) return { batchItemFailures: [] };
+
+    const { results, stageError } = await runStage(stage, records);
+    let plan: BatchPlan;
+    let planError: unknown;
+    try {
+      plan = planBatch(records, results, { stage: stage.name, rejectTopic, now: now() });
+    } catch (error) {
+      // A stage that breaks its contract (wrong result count): every record failed transiently.
+      planError = error;
+      plan = planBatch(records, failAll(records, error), { stage: stage.name, rejectTopic, now: now() });
+    }
+
+    let produceError: unknown;
+    const produceStarted = now();
+    try {
+      await batchProducer.send(plan.outbound);
+    } catch (error) {
+      produceError = error;
+    }
+    const finished = now();
+    const settled = settleBatch(plan, produceError === undefined, finished);
+
+    publishBatchMetrics(metrics, {
+      recordsIn: records.length,
+      forwarded: settled.forwarded,
+      rejectedByReason: settled.rejectedByReason,
+      failed: settled.failed,
+      heldBack: settled.heldBack,
+      durationMs: finished - started,
+      pipelineAgesMs: settled.pipelineAgesMs,
+    });
+    const summary = {
+      records: records.length,
+      partitions: plan.partitions.size,
+      forwarded: settled.forwarded,
+      rejected: settled.rejectedByReason,
+      failed: settled.failed,
+      heldBack: settled.heldBack,
+      failureCodes: settled.failureCodes,
+      produced: plan.outbound.length,
+      durationMs: finished - started,
+      produceMs: finished - produceStarted,
+    };
+    const error = produceError ?? stageError ?? planError ?? firstFailure(results);
+    if (settled.failures.length > 0 || error !== undefined) {
+      logger.warn('batch processed with failures', { ...summary, error: describe(error) });
+    } else {
+      logger.info('batch processed', summary);
+    }
+    return { batchItemFailures: settled.failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+
+  return Object.assign(handler, { close: closeClients });
+}
+
+/** Runs the stage, turning a throw into a transient failure of every record. */
+async function runStage(
+  stage: Stage,
+  records: readonly StageRecord[],
+): Promise<{ results: readonly RecordResult[]; stageError?: unknown }> {
+  try {
+    return { results: await stage.processBatch(records) };
+  } catch (error) {
+    return { results: failAll(records, error), stageError: error };
+  }
+}
+
+function failAll(records: readonly StageRecord[], error: unknown): RecordResult[] {
+  return records.map(() => ({ kind: 'failed', error }));
+}
+
+function firstFailure(results: readonly RecordResult[]): unknown {
+  for (const r of results) if (r.kind === 'failed') return r.error;
+  return undefined;
+}
+
+/** An error as one log attribute (its message is redacted by the logger). */
+function describe(error: unknown): Record<string, string> | undefined {
+  if (error === undefined) return undefined;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { name: 'NonError', message: String(error) };
+}

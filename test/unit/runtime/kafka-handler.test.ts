@@ -1,0 +1,233 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it } from 'vitest';
+import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
+import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
+import { decodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
+import { createLogger } from '../../../shared/observability/logger.ts';
+import { createStageMetrics } from '../../../shared/observability/metrics.ts';
+import { createKafkaHandler, UnsupportedEventError } from '../../../shared/runtime/kafka-handler.ts';
+import { forward, type Outcome, reject, TransientError } from '../../../shared/runtime/outcome.ts';
+import { perRecordStage, type Stage } from '../../../shared/runtime/stage.ts';
+import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
+
+/** A producer that records what it was asked to send, or fails. */
+function stubProducer(fail?: Error) {
+  const calls: OutboundRecord[][] = [];
+  return {
+    calls,
+    async send(records: readonly OutboundRecord[]) {
+      calls.push([...records]);
+      if (fail) throw fail;
+    },
+  };
+}
+
+const quietLogger = (): Logger => {
+  const logger = createLogger({ serviceName: 'test' });
+  logger.setLogLevel('SILENT');
+  return logger;
+};
+// Metrics are covered by test/unit/observability; keep this output quiet.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+const quietMetrics = (): Metrics => createStageMetrics('validation', 'test');
+
+function raw(topic: string, partition: number, offset: number, value: string, key = 'k'): RawKafkaRecord {
+  return {
+    topic,
+    partition,
+    offset,
+    timestamp: 1_700_000_000_000 + offset,
+    key: Buffer.from(key),
+    value: Buffer.from(value),
+  };
+}
+
+/** value "ok" → forward, "bad" → reject, "boom" → throw (transient), "crash" → non-Transient throw. */
+function decide(record: StageRecord): Outcome {
+  const v = record.value?.toString() ?? '';
+  if (v.startsWith('bad')) return reject('UNPARSEABLE', 'cannot parse');
+  if (v.startsWith('boom')) throw new TransientError('STORAGE_UNAVAILABLE', 'down');
+  if (v.startsWith('crash')) throw new TypeError('bug');
+  return forward('cdr.validated', record.key, `fwd:${v}`, { eventTimeMs: 1_700_000_000_000 });
+}
+
+function handlerFor(stage: Stage, producer: ReturnType<typeof stubProducer>) {
+  return createKafkaHandler(stage, {
+    producer,
+    logger: quietLogger(),
+    metrics: quietMetrics(),
+    now: () => 1_700_000_100_000,
+  });
+}
+
+const event = (records: RawKafkaRecord[], eventSource: 'aws:kafka' | 'SelfManagedKafka' = 'aws:kafka') =>
+  encodeKafkaEvent(records, { bootstrapServers: '127.0.0.1:9092', eventSource });
+
+describe('createKafkaHandler', () => {
+  it('returns an empty batchItemFailures and produces forwards and rejects in ONE send', async () => {
+    const producer = stubProducer();
+    const handler = handlerFor(perRecordStage('validation', decide), producer);
+    const res = await handler(
+      event([
+        raw('cdr.raw.fr', 0, 10, 'ok1'),
+        raw('cdr.raw.fr', 0, 11, 'bad1'),
+        raw('cdr.raw.be', 2, 5, 'ok2'),
+      ]),
+    );
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(producer.calls).toHaveLength(1);
+    expect(producer.calls[0]!.map((r) => [r.topic, String(r.value)])).toEqual([
+      ['cdr.validated', 'fwd:ok1'],
+      ['cdr.rejected', 'bad1'],
+      ['cdr.validated', 'fwd:ok2'],
+    ]);
+  });
+
+  it('accepts self-managed Kafka events and refuses other event sources', async () => {
+    const handler = handlerFor(perRecordStage('validation', decide), stubProducer());
+    await expect(handler(event([raw('t', 0, 1, 'ok')], 'SelfManagedKafka'))).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    await expect(handler({ eventSource: 'aws:sqs', records: {} } as never)).rejects.toBeInstanceOf(
+      UnsupportedEventError,
+    );
+  });
+
+  it('reports the first failed record of each partition as {partition: "<topic>-<partition>", offset}', async () => {
+    const producer = stubProducer();
+    const handler = handlerFor(perRecordStage('validation', decide), producer);
+    const res = await handler(
+      event([
+        raw('cdr.raw.fr', 3, 100, 'ok'),
+        raw('cdr.raw.fr', 3, 101, 'boom'),
+        raw('cdr.raw.fr', 3, 102, 'ok'), // after the failure: held back, not produced
+        raw('cdr.raw.fr', 3, 103, 'crash'),
+        raw('cdr.raw.fr', 4, 7, 'ok'),
+        raw('cdr.raw.ma', 0, 42, 'crash'),
+      ]),
+    );
+    expect(res.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: 'cdr.raw.fr-3', offset: 101 } },
+      { itemIdentifier: { partition: 'cdr.raw.ma-0', offset: 42 } },
+    ]);
+    // Only records before the failure point of their partition are produced, in order.
+    expect(producer.calls[0]!.map((r) => String(r.value))).toEqual(['fwd:ok', 'fwd:ok']);
+    expect(JSON.parse(JSON.stringify(res))).toEqual(res); // plain JSON, as Lambda serializes it
+  });
+
+  it('isolates records: one throwing record does not fail the others of its batch', async () => {
+    const producer = stubProducer();
+    const handler = handlerFor(perRecordStage('validation', decide), producer);
+    const records = Array.from({ length: 20 }, (_, i) => raw('cdr.raw.fr', i, 0, i === 7 ? 'crash' : 'ok'));
+    const res = await handler(event(records));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: { partition: 'cdr.raw.fr-7', offset: 0 } }]);
+    expect(producer.calls[0]).toHaveLength(19);
+  });
+
+  it('fails every record when the stage throws (first offset of each partition)', async () => {
+    const producer = stubProducer();
+    const throwing: Stage = {
+      name: 'validation',
+      processBatch: async () => {
+        throw new TransientError('REFERENCE_DATA_UNAVAILABLE', 'dynamodb down');
+      },
+    };
+    const res = await handlerFor(
+      throwing,
+      producer,
+    )(event([raw('t', 0, 5, 'ok'), raw('t', 0, 6, 'ok'), raw('t', 1, 9, 'ok')]));
+    expect(res.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: 't-0', offset: 5 } },
+      { itemIdentifier: { partition: 't-1', offset: 9 } },
+    ]);
+    expect(producer.calls[0]).toEqual([]);
+  });
+
+  it('fails every record when the stage breaks its contract (wrong number of results)', async () => {
+    const broken: Stage = { name: 'validation', processBatch: async () => [] };
+    const res = await handlerFor(broken, stubProducer())(event([raw('t', 0, 5, 'ok')]));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: { partition: 't-0', offset: 5 } }]);
+  });
+
+  it('when the produce fails, every record whose output was not confirmed is a failure', async () => {
+    const producer = stubProducer(new Error('broker down'));
+    const doneFirst: Stage = {
+      name: 'storage',
+      async processBatch(records) {
+        return records.map((r) => (r.value?.toString() === 'done' ? { kind: 'done' } : decide(r)));
+      },
+    };
+    const res = await handlerFor(
+      doneFirst,
+      producer,
+    )(
+      event([
+        raw('t', 0, 1, 'done'), // nothing to produce: settled before the produce
+        raw('t', 0, 2, 'ok'), // output not confirmed → partition fails from here
+        raw('t', 0, 3, 'bad'),
+        raw('t', 1, 1, 'done'),
+        raw('t', 2, 8, 'bad'),
+      ]),
+    );
+    expect(res.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: 't-0', offset: 2 } },
+      { itemIdentifier: { partition: 't-2', offset: 8 } },
+    ]);
+  });
+
+  it('writes rejects with the original key, bytes and headers plus the failure headers', async () => {
+    const producer = stubProducer();
+    const handler = handlerFor(perRecordStage('validation', decide), producer);
+    const input = {
+      ...raw('cdr.raw.fr', 3, 77, 'bad;\u00e9', 'imsi-key'),
+      headers: { traceparent: '00-abc', __proto__x: 'y' },
+    };
+    await handler(event([input]));
+    const out = producer.calls[0]![0]!;
+    expect(out.topic).toBe('cdr.rejected');
+    expect(String(out.key)).toBe('imsi-key');
+    expect(Buffer.compare(out.value as Buffer, Buffer.from('bad;\u00e9'))).toBe(0);
+    expect(String(out.headers!.traceparent)).toBe('00-abc');
+    expect(decodeFailureHeaders(out.headers!)).toEqual({
+      reason: 'UNPARSEABLE',
+      message: 'cannot parse',
+      stage: 'validation',
+      sourceTopic: 'cdr.raw.fr',
+      sourcePartition: 3,
+      sourceOffset: 77,
+      sourceTimestamp: 1_700_000_000_077,
+      failedAt: 1_700_000_100_000,
+      valueBytes: Buffer.byteLength('bad;\u00e9'),
+    });
+  });
+
+  it('keeps a header literally named __proto__ as a header', async () => {
+    const producer = stubProducer();
+    const handler = handlerFor(perRecordStage('validation', decide), producer);
+    const ev = event([raw('t', 0, 1, 'bad')]);
+    ev.records['t-0']![0]!.headers = [JSON.parse('{"__proto__":[1,2]}')];
+    await handler(ev);
+    const headers = producer.calls[0]![0]!.headers!;
+    expect(Object.keys(headers)).toContain('__proto__');
+    expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toEqual(Buffer.from([1, 2]));
+  });
+
+  it('truncates a huge rejected value and says so in headers', async () => {
+    const producer = stubProducer();
+    const handler = handlerFor(perRecordStage('validation', decide), producer);
+    await handler(event([raw('t', 0, 1, `bad${'x'.repeat(1024 * 1024)}`)]));
+    const out = producer.calls[0]![0]!;
+    expect((out.value as Buffer).length).toBe(64 * 1024);
+    const meta = decodeFailureHeaders(out.headers!);
+    expect(meta?.valueTruncated).toBe(true);
+    expect(meta?.valueBytes).toBe(1024 * 1024 + 3);
+  });
+
+  it('returns without producing for an event with no records', async () => {
+    const producer = stubProducer();
+    const res = await handlerFor(perRecordStage('validation', decide), producer)(event([]));
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(producer.calls).toEqual([]);
+  });
+});
