@@ -1,0 +1,8 @@
+/**
+ * Lambda handler of the normalization stage: `cdr.validated` → `cdr.normalized` | `cdr.rejected`.
+ * Configuration is validated and the Kafka producer created once per execution environment.
+ */
+import { normalizationStage } from '../../shared/cdr/stages/normalization-stage.ts';
+import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
+
+export const handler = createKafkaHandler(normalizationStage());

@@ -1,0 +1,8 @@
+/**
+ * Lambda handler of the validation stage: `cdr.raw.<cc>` → `cdr.validated` | `cdr.rejected`.
+ * Configuration is validated and the Kafka producer created once per execution environment.
+ */
+import { validationStage } from '../../shared/cdr/stages/validation-stage.ts';
+import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
+
+export const handler = createKafkaHandler(validationStage());
