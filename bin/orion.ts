@@ -3,7 +3,9 @@
  * and registers itself on the program; this file only assembles them.
  */
 import { Command } from 'commander';
+import { registerReferenceCommands } from './commands/reference.ts';
 import { registerStackCommands } from './commands/stack.ts';
+import { registerStorageCommands } from './commands/storage.ts';
 
 const program = new Command()
   .name('orion')
@@ -11,6 +13,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerStackCommands(program);
+registerStorageCommands(program);
+registerReferenceCommands(program);
 
 try {
   await program.parseAsync(process.argv);
