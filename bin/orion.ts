@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { registerReferenceCommands } from './commands/reference.ts';
 import { registerStackCommands } from './commands/stack.ts';
+import { registerStartCommand } from './commands/start.ts';
 import { registerStorageCommands } from './commands/storage.ts';
+import { registerTopicsCommands } from './commands/topics.ts';
 
 const program = new Command()
   .name('orion')
@@ -15,6 +17,8 @@ const program = new Command()
 registerStackCommands(program);
 registerStorageCommands(program);
 registerReferenceCommands(program);
+registerTopicsCommands(program);
+registerStartCommand(program);
 
 try {
   await program.parseAsync(process.argv);

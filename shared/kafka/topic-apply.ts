@@ -1,0 +1,94 @@
+/**
+ * Topics as code: brings a cluster's topics to the catalog. Creates missing topics, adds
+ * partitions, changes configs that differ (retention, cleanup policy, compression, min ISR);
+ * refuses a partition decrease before changing anything; never deletes a topic.
+ * Free of CLI concerns: `orion topics apply` and the CDK custom resource both call it.
+ *
+ * @example
+ * const report = await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin)));
+ * report.created // ['cdr.raw.fr', …] on an empty cluster, [] the second time
+ */
+import kafkajs, { type Admin } from 'kafkajs';
+import type { ResolvedTopic } from '../pipeline/index.ts';
+import { describeTopics } from './topic-describe.ts';
+import { PartitionDecreaseError } from './topic-errors.ts';
+import {
+  type ConfigAlteration,
+  type PartitionIncrease,
+  planTopics,
+  type ReplicationDrift,
+} from './topic-plan.ts';
+
+const { ConfigResourceTypes } = kafkajs;
+
+/** What an apply changed. */
+export interface TopicApplyReport {
+  readonly created: readonly string[];
+  readonly partitionsIncreased: readonly PartitionIncrease[];
+  readonly configsChanged: readonly ConfigAlteration[];
+  readonly unchanged: readonly string[];
+  /** Replication factors that differ from the catalog (not changed: that needs a reassignment). */
+  readonly replicationDrift: readonly ReplicationDrift[];
+}
+
+/** Options of {@link applyTopics}. */
+export interface ApplyTopicsOptions {
+  /** Broker-side timeout of create/partition requests, ms. Default 30 000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Applies the catalog `desired` to the cluster behind `admin` (connected). Throws
+ * {@link PartitionDecreaseError} — having changed nothing — when a topic would lose partitions.
+ */
+export async function applyTopics(
+  admin: Admin,
+  desired: readonly ResolvedTopic[],
+  options: ApplyTopicsOptions = {},
+): Promise<TopicApplyReport> {
+  const timeout = options.timeoutMs ?? 30_000;
+  const existing = await describeTopics(
+    admin,
+    desired.map((t) => t.name),
+  );
+  const plan = planTopics(desired, existing);
+  if (plan.decreases.length > 0) throw new PartitionDecreaseError(plan.decreases);
+
+  if (plan.create.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      timeout,
+      topics: plan.create.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+  if (plan.increasePartitions.length > 0) {
+    await admin.createPartitions({
+      timeout,
+      topicPartitions: plan.increasePartitions.map((p) => ({ topic: p.topic, count: p.to })),
+    });
+  }
+  if (plan.alterConfigs.length > 0) {
+    // AlterConfigs replaces a topic's whole set of overrides, so the plan carries the current
+    // overrides merged with the catalog's values: nothing set by hand is silently dropped.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: plan.alterConfigs.map((a) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: a.topic,
+        configEntries: Object.entries(a.overrides).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+  return {
+    created: plan.create.map((t) => t.name),
+    partitionsIncreased: plan.increasePartitions,
+    configsChanged: plan.alterConfigs,
+    unchanged: plan.unchanged,
+    replicationDrift: plan.replicationDrift,
+  };
+}

@@ -1,0 +1,56 @@
+/** Reads the topics a cluster has (partitions, replication factor, configs) with a few batched admin calls. */
+import kafkajs, { type Admin } from 'kafkajs';
+import type { ExistingTopic } from './topic-plan.ts';
+
+// kafkajs is CommonJS and these enums are not visible as named ESM exports.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
+
+/** Number of brokers in the cluster metadata: it sizes replication (`resolveTopics(brokerCount)`). */
+export async function clusterBrokerCount(admin: Admin): Promise<number> {
+  const { brokers } = await admin.describeCluster();
+  return brokers.length;
+}
+
+/**
+ * Describes `names` (default: every non-internal topic) as the planner needs them.
+ *
+ * @example
+ * const existing = await describeTopics(admin, ['cdr.dlq']);
+ * existing.get('cdr.dlq')?.partitions // 5
+ */
+export async function describeTopics(
+  admin: Admin,
+  names?: readonly string[],
+): Promise<Map<string, ExistingTopic>> {
+  const all = await admin.listTopics();
+  const wanted = (names ?? all.filter((t) => !t.startsWith('__'))).filter((t) => all.includes(t));
+  const result = new Map<string, ExistingTopic>();
+  if (wanted.length === 0) return result;
+
+  const [{ topics }, configs] = await Promise.all([
+    admin.fetchTopicMetadata({ topics: [...wanted] }),
+    admin.describeConfigs({
+      includeSynonyms: false,
+      resources: wanted.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+    }),
+  ]);
+  const configsByTopic = new Map(configs.resources.map((r) => [r.resourceName, r.configEntries]));
+  for (const topic of topics) {
+    const entries = configsByTopic.get(topic.name) ?? [];
+    const effective: Record<string, string> = {};
+    const overrides: Record<string, string> = {};
+    for (const e of entries) {
+      if (e.configValue === null || e.isSensitive) continue;
+      effective[e.configName] = e.configValue;
+      if (e.configSource === ConfigSource.TOPIC_CONFIG) overrides[e.configName] = e.configValue;
+    }
+    result.set(topic.name, {
+      name: topic.name,
+      partitions: topic.partitions.length,
+      replicationFactor: Math.max(0, ...topic.partitions.map((p) => p.replicas.length)),
+      configs: effective,
+      overrides,
+    });
+  }
+  return result;
+}
