@@ -1,0 +1,104 @@
+/**
+ * Hot storage on Amazon Keyspaces: the keyspace and one `AWS::Cassandra::Table` per table of the
+ * CQL schema source (`shared/storage/schema.cql`, parsed by `shared/storage/cql-schema.ts`), so
+ * that local Cassandra and Keyspaces always have the same tables. Every table is on-demand, has
+ * point-in-time recovery, TTL with the schema's default, and encryption at rest.
+ */
+import {
+  aws_cassandra as cassandra,
+  aws_iam as iam,
+  type aws_kms as kms,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { TableDefinition } from '../../shared/storage/cql-schema.ts';
+import { keyspacesTableSpec } from '../../shared/storage/keyspaces-table-spec.ts';
+
+/** Port of the Keyspaces CQL endpoint (TLS only). */
+export const KEYSPACES_PORT = 9142;
+
+/** Properties of {@link HotStorage}. */
+export interface HotStorageProps {
+  readonly keyspaceName: string;
+  /** Table definitions parsed from the CQL schema source. */
+  readonly tables: readonly TableDefinition[];
+  /**
+   * Default TTL of every table in seconds, overriding the schema's `default_time_to_live`.
+   * @default each table's own default TTL
+   */
+  readonly defaultTtlSeconds?: number;
+  /**
+   * Customer managed key for encryption at rest.
+   * @default the AWS owned key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /** @default RemovalPolicy.RETAIN (CDRs are not recreated by a redeploy) */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The Keyspaces keyspace and tables of the hot storage. */
+export class HotStorage extends Construct {
+  readonly keyspaceName: string;
+  readonly tables: ReadonlyMap<string, cassandra.CfnTable>;
+  /** `cassandra.<region>.amazonaws.com`, reached over TLS on port 9142 with SigV4. */
+  readonly endpoint: string;
+
+  constructor(scope: Construct, id: string, props: HotStorageProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.keyspaceName = props.keyspaceName;
+    this.endpoint = `cassandra.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    const keyspace = new cassandra.CfnKeyspace(this, 'Keyspace', {
+      keyspaceName: props.keyspaceName,
+      replicationSpecification: { replicationStrategy: 'SINGLE_REGION' },
+    });
+    keyspace.applyRemovalPolicy(removalPolicy);
+    const tables = new Map<string, cassandra.CfnTable>();
+    for (const table of props.tables) {
+      const spec = keyspacesTableSpec(table, {
+        keyspaceName: props.keyspaceName,
+        ttlSeconds: props.defaultTtlSeconds,
+      });
+      const resource = new cassandra.CfnTable(this, `Table-${table.name}`, {
+        ...spec,
+        partitionKeyColumns: [...spec.partitionKeyColumns],
+        clusteringKeyColumns: [...spec.clusteringKeyColumns],
+        regularColumns: [...spec.regularColumns],
+        billingMode: { mode: 'ON_DEMAND' },
+        pointInTimeRecoveryEnabled: true,
+        encryptionSpecification: props.encryptionKey
+          ? { encryptionType: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyIdentifier: props.encryptionKey.keyArn }
+          : { encryptionType: 'AWS_OWNED_KMS_KEY' },
+      });
+      resource.addResourceDependency(keyspace);
+      resource.applyRemovalPolicy(removalPolicy);
+      tables.set(table.name, resource);
+    }
+    this.tables = tables;
+  }
+
+  /**
+   * Lets `grantee` read and write exactly the hot-storage tables, plus the `system*` tables the
+   * Cassandra driver reads to discover the endpoint (peers, schema).
+   */
+  grantReadWrite(grantee: iam.IGrantable): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string) =>
+      `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:${resource}`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'HotStorageTables',
+        actions: ['cassandra:Select', 'cassandra:Modify'],
+        resources: [...this.tables.keys()].map((t) => arn(`/keyspace/${this.keyspaceName}/table/${t}`)),
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CassandraDriverSystemTables',
+        actions: ['cassandra:Select'],
+        resources: [arn('/keyspace/system*')],
+      }),
+    );
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The Kafka topics of the pipeline as a CloudFormation custom resource (CDK Provider framework).
+ * Its onEvent function runs in the cluster's VPC with MSK IAM auth and applies the topic
+ * catalog with the same code as `npx orion topics apply`: create missing topics, increase
+ * partitions, apply config changes. It never deletes on update, fails the deployment on a
+ * partition decrease, keeps one physical id for life (an update can never turn into
+ * replace + delete), and leaves the topics in place when the stack is deleted unless
+ * `deleteTopicsOnDestroy` is set.
+ */
+import * as path from 'node:path';
+import {
+  CustomResource,
+  custom_resources as cr,
+  Duration,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { type ResolvedTopic, resolveTopics, TOPICS } from '../../shared/pipeline/index.ts';
+import { nodejsBundling } from './bundling.ts';
+import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
+import type { OrionNetwork } from './orion-network.ts';
+
+/** CloudFormation type of the topics resource. */
+export const TOPICS_RESOURCE_TYPE = 'Custom::OrionKafkaTopics';
+
+/**
+ * Properties of the topics custom resource as the onEvent handler receives them. CloudFormation
+ * turns every scalar into a string, so structured values travel as JSON strings.
+ */
+export interface TopicsResourceProperties {
+  /** SASL/IAM bootstrap brokers. */
+  readonly BootstrapBrokers: string;
+  /** JSON of `ResolvedTopic[]` (the catalog fitted to the cluster). */
+  readonly Topics: string;
+  /** `'true'` on MSK Serverless, where only some topic configs can be set. */
+  readonly Serverless: 'true' | 'false';
+  /** `'true'` to delete the catalog's topics when the resource is deleted. */
+  readonly DeleteOnDestroy: 'true' | 'false';
+}
+
+/** Properties of {@link KafkaTopics}. */
+export interface KafkaTopicsProps {
+  readonly cluster: OrionKafkaCluster;
+  readonly network: OrionNetwork;
+  readonly envName: string;
+  readonly projectRoot: string;
+  /** The onEvent handler. @default `<projectRoot>/functions/topics-provisioner/handler.ts` */
+  readonly entry?: string;
+  /**
+   * Delete the topics with the stack. When false the resource also carries
+   * `DeletionPolicy: Retain`, so CloudFormation never even asks.
+   * @default false
+   */
+  readonly deleteTopicsOnDestroy?: boolean;
+  /** @default the pipeline catalog fitted to the cluster: `resolveTopics(cluster.brokerCount)` */
+  readonly topics?: readonly ResolvedTopic[];
+}
+
+/** The pipeline's Kafka topics, applied by a custom resource. */
+export class KafkaTopics extends Construct {
+  readonly resource: CustomResource;
+  readonly onEventFunction: nodejs.NodejsFunction;
+  readonly topics: readonly ResolvedTopic[];
+
+  constructor(scope: Construct, id: string, props: KafkaTopicsProps) {
+    super(scope, id);
+    const { cluster, network } = props;
+    const deleteOnDestroy = props.deleteTopicsOnDestroy ?? false;
+    this.topics = props.topics ?? resolveTopics(cluster.brokerCount, TOPICS);
+    const functionName = `orion-${props.envName}-topics-provisioner`;
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.onEventFunction = new nodejs.NodejsFunction(this, 'OnEvent', {
+      functionName,
+      description: 'Applies the ORION topic catalog to the MSK cluster (never deletes on update)',
+      entry: props.entry ?? path.join(props.projectRoot, 'functions', 'topics-provisioner', 'handler.ts'),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      vpc: network.vpc,
+      vpcSubnets: network.subnets,
+      securityGroups: [network.functionsSecurityGroup],
+      bundling: nodejsBundling(),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'orion-topics-provisioner',
+        LOG_LEVEL: 'INFO',
+      },
+    });
+    const topicArns = this.topics.map((t) => cluster.topicArn(t.name));
+    const role = this.onEventFunction.role!;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ConnectToCluster',
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+        resources: [cluster.clusterArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageCatalogTopics',
+        actions: [
+          'kafka-cluster:CreateTopic',
+          'kafka-cluster:DescribeTopic',
+          'kafka-cluster:AlterTopic',
+          'kafka-cluster:DescribeTopicDynamicConfiguration',
+          'kafka-cluster:AlterTopicDynamicConfiguration',
+          ...(deleteOnDestroy ? ['kafka-cluster:DeleteTopic'] : []),
+        ],
+        resources: topicArns,
+      }),
+    );
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventFunction,
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    const properties: TopicsResourceProperties = {
+      BootstrapBrokers: cluster.bootstrapBrokers,
+      Topics: JSON.stringify(this.topics),
+      Serverless: cluster.serverless ? 'true' : 'false',
+      DeleteOnDestroy: deleteOnDestroy ? 'true' : 'false',
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: TOPICS_RESOURCE_TYPE,
+      properties: { ...properties },
+      removalPolicy: deleteOnDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The on-demand DLQ replay function (`functions/replay`): invoked with a JSON request, it reads
+ * a range of `cdr.dlq` or `cdr.rejected` through a transient reader group of its own
+ * (`orion-replay-reader.<uuid>`), republishes records to the topics they came from, and
+ * checkpoints per partition in its DynamoDB job table. It has no event source: nothing invokes
+ * it but an operator (`aws lambda invoke`).
+ */
+import * as path from 'node:path';
+import {
+  Duration,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { TOPICS } from '../../shared/pipeline/index.ts';
+import { REPLAY_JOB_TABLE } from '../../shared/replay/job-table.ts';
+import { nodejsBundling } from './bundling.ts';
+import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
+import type { OrionNetwork } from './orion-network.ts';
+
+/** Prefix of the replay reader's transient consumer groups. */
+export const REPLAY_READER_GROUP_PREFIX = 'orion-replay-reader.';
+
+/** Properties of {@link ReplayFunction}. */
+export interface ReplayFunctionProps {
+  readonly cluster: OrionKafkaCluster;
+  readonly network: OrionNetwork;
+  readonly envName: string;
+  readonly projectRoot: string;
+  /** The handler. @default `<projectRoot>/functions/replay/handler.ts` */
+  readonly entry?: string;
+  /** Kafka connection variables (`KAFKA_BROKERS`, `KAFKA_AUTH`). */
+  readonly environment: Record<string, string>;
+  /** @default 30 days */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The replay function and its job table. */
+export class ReplayFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly jobTable: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: ReplayFunctionProps) {
+    super(scope, id);
+    const { cluster, network } = props;
+    const functionName = `orion-${props.envName}-replay`;
+    this.jobTable = new dynamodb.Table(this, 'JobTable', {
+      tableName: `orion-${props.envName}-replay-jobs`,
+      partitionKey: { name: REPLAY_JOB_TABLE.partitionKey.name, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: REPLAY_JOB_TABLE.sortKey.name, type: dynamodb.AttributeType.NUMBER },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: REPLAY_JOB_TABLE.timeToLiveAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName,
+      description: 'On-demand replay of cdr.dlq / cdr.rejected to their source topics (resumable)',
+      entry: props.entry ?? path.join(props.projectRoot, 'functions', 'replay', 'handler.ts'),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      // One replay at a time per environment: replays are operator actions, not traffic.
+      reservedConcurrentExecutions: 1,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      vpc: network.vpc,
+      vpcSubnets: network.subnets,
+      securityGroups: [network.functionsSecurityGroup],
+      bundling: nodejsBundling(),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'orion-replay',
+        LOG_LEVEL: 'INFO',
+        ...props.environment,
+        REPLAY_JOB_TABLE: this.jobTable.tableName,
+      },
+    });
+    this.jobTable.grantReadWriteData(this.function);
+    const role = this.function.role!;
+    const catalog = TOPICS.map((t) => cluster.topicArn(t.name));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ConnectIdempotentProducer',
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
+        resources: [cluster.clusterArn],
+      }),
+    );
+    // Reads dead letters and scans targets for already published replay ids; republishes to any
+    // catalog topic (a record goes back where it came from, or to a requested target).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWriteCatalogTopics',
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'],
+        resources: catalog,
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TransientReaderGroups',
+        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup', 'kafka-cluster:DeleteGroup'],
+        resources: [cluster.groupArn(`${REPLAY_READER_GROUP_PREFIX}*`)],
+      }),
+    );
+  }
+}

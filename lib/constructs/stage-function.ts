@@ -1,0 +1,168 @@
+/**
+ * One pipeline stage on AWS: a NodejsFunction (esbuild, arm64, Node.js 22) in the cluster's VPC,
+ * one Kafka event source mapping per source topic (from `eventSourceMappingsOf`), and the
+ * least-privilege MSK IAM permissions of exactly those topics and consumer groups.
+ */
+import * as path from 'node:path';
+import {
+  Duration,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
+import {
+  type EventSourceMappingSpec,
+  eventSourceMappingsOf,
+  type StageSpec,
+} from '../../shared/pipeline/index.ts';
+import { kafkaEventSourceMappingProps } from '../kafka/kafka-event-source-mapping.ts';
+import { stageServiceName } from '../monitoring/stage-metrics.ts';
+import { nodejsBundling } from './bundling.ts';
+import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
+import type { OrionNetwork } from './orion-network.ts';
+
+/** Properties of {@link StageFunction}. */
+export interface StageFunctionProps {
+  readonly stage: StageSpec;
+  readonly cluster: OrionKafkaCluster;
+  readonly network: OrionNetwork;
+  /** Environment name, part of the function name (`orion-<env>-<stage>`). */
+  readonly envName: string;
+  /** Repository root (`package-lock.json`, esbuild working directory). */
+  readonly projectRoot: string;
+  /** The stage handler. @default `<projectRoot>/functions/<stage.functionDir>/handler.ts` */
+  readonly entry?: string;
+  /** Extra environment variables (storage endpoints, table names …). @default none */
+  readonly environment?: Record<string, string>;
+  /** @default 1024 (MB; CPU scales with memory) */
+  readonly memorySize?: number;
+  /** @default 60 seconds */
+  readonly timeout?: Duration;
+  /**
+   * Reserved concurrency. A Kafka mapping runs at most one concurrent batch per partition, so
+   * the partition count already bounds concurrency; reserve only where a downstream limit
+   * (Keyspaces write capacity) must be protected.
+   * @default none
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default 30 days */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+}
+
+/** A stage function and its Kafka event source mappings. */
+export class StageFunction extends Construct {
+  readonly stage: StageSpec;
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  /** One per source topic, in `eventSourceMappingsOf(stage)` order. */
+  readonly mappings: ReadonlyArray<{
+    readonly spec: EventSourceMappingSpec;
+    readonly resource: lambda.CfnEventSourceMapping;
+  }>;
+
+  constructor(scope: Construct, id: string, props: StageFunctionProps) {
+    super(scope, id);
+    const { stage, cluster, network } = props;
+    this.stage = stage;
+    const functionName = `orion-${props.envName}-${stage.name}`;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName,
+      description: stage.description,
+      entry: props.entry ?? path.join(props.projectRoot, 'functions', stage.functionDir, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(60),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      vpc: network.vpc,
+      vpcSubnets: network.subnets,
+      securityGroups: [network.functionsSecurityGroup],
+      bundling: nodejsBundling(),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: stageServiceName(stage),
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        ORION_ENV: props.envName,
+        ORION_STAGE: stage.name,
+        ...props.environment,
+      },
+    });
+    this.grantKafka(stage, cluster);
+    this.mappings = eventSourceMappingsOf(stage).map((spec) => {
+      const resource = new lambda.CfnEventSourceMapping(
+        this,
+        `Mapping-${spec.topic}`,
+        kafkaEventSourceMappingProps(stage, spec, cluster.clusterArn, this.function.functionName),
+      );
+      // The mapping validates its role's permissions when it is created.
+      resource.node.addDependency(this.function.role!);
+      return { spec, resource };
+    });
+  }
+
+  /**
+   * MSK IAM: connect; read the stage's source topics with its own consumer groups; write its
+   * output topic, `cdr.rejected` and the on-failure topic (the mapping writes `cdr.dlq` with this
+   * role); the control-plane reads an MSK event source mapping needs.
+   */
+  private grantKafka(stage: StageSpec, cluster: OrionKafkaCluster): void {
+    const role = this.function.role!;
+    const mappings = eventSourceMappingsOf(stage);
+    const writeTopics = [
+      ...new Set([stage.outputTopic, stage.rejectTopic, stage.onFailureTopic].filter(isString)),
+    ];
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'MskControlPlaneForEventSourceMapping',
+        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+        resources: [cluster.clusterArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ConnectIdempotentProducer',
+        actions: [
+          'kafka-cluster:Connect',
+          'kafka-cluster:DescribeClusterDynamicConfiguration',
+          'kafka-cluster:WriteDataIdempotently',
+        ],
+        resources: [cluster.clusterArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadSourceTopics',
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+        resources: stage.sourceTopics.map((t) => cluster.topicArn(t)),
+      }),
+      new iam.PolicyStatement({
+        sid: 'OwnConsumerGroups',
+        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+        resources: mappings.map((m) => cluster.groupArn(m.consumerGroupId)),
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteOutputRejectedAndDlq',
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        resources: writeTopics.map((t) => cluster.topicArn(t)),
+      }),
+    ];
+    for (const statement of statements) role.addToPrincipalPolicy(statement);
+  }
+}
+
+function isString(value: string | undefined): value is string {
+  return typeof value === 'string';
+}

@@ -1,0 +1,100 @@
+/**
+ * cdk-nag (AwsSolutions) suppressions of the ORION stack. Each is scoped as narrowly as cdk-nag
+ * allows (a rule, on the resources concerned, limited to the findings named in `appliesTo`) and
+ * says why the finding is acceptable. `test/infra` fails on any finding not listed here.
+ */
+import { aws_ec2 as ec2, type Stack } from 'aws-cdk-lib';
+import { Provider } from 'aws-cdk-lib/custom-resources';
+import { NagSuppressions } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { ReplayFunction } from './constructs/replay-function.ts';
+import { StageFunction } from './constructs/stage-function.ts';
+
+const MANAGED = (name: string) => `Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}`;
+
+/**
+ * Applies every documented suppression to `stack`.
+ * @example applyNagSuppressions(new OrionStack(app, 'Orion-dev', props));
+ */
+export function applyNagSuppressions(stack: Stack): void {
+  NagSuppressions.addStackSuppressions(stack, [
+    {
+      id: 'AwsSolutions-IAM4',
+      reason:
+        'Lambda execution roles use only the two AWS managed policies Lambda itself documents for logging ' +
+        '(AWSLambdaBasicExecutionRole: CreateLogStream/PutLogEvents) and for functions in a VPC ' +
+        '(AWSLambdaVPCAccessExecutionRole: the ENI calls, which take no resource ARN). Data access is granted per ' +
+        'topic, group and table in inline policies.',
+      appliesTo: [MANAGED('AWSLambdaBasicExecutionRole'), MANAGED('AWSLambdaVPCAccessExecutionRole')],
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'ORION functions are pinned to Node.js 22 (LTS), the runtime the handlers, the esbuild target (node22) and ' +
+        'the benchmarks are built for; CDK-managed custom resource functions use the runtime their CDK version ships.',
+    },
+  ]);
+  for (const construct of stack.node.findAll()) suppressFor(construct);
+}
+
+function suppressFor(construct: IConstruct): void {
+  if (construct instanceof ec2.InterfaceVpcEndpoint) {
+    NagSuppressions.addResourceSuppressions(
+      construct,
+      [
+        {
+          id: 'CdkNagValidationFailure',
+          reason:
+            'EC23 cannot evaluate the endpoint ingress rule because its source is the VPC CIDR (a token); the rule ' +
+            'admits only the VPC CIDR on the service port, never 0.0.0.0/0.',
+          appliesTo: ['AwsSolutions-EC23'],
+        },
+      ],
+      true,
+    );
+  } else if (construct instanceof StageFunction && construct.stage.name === 'storage') {
+    NagSuppressions.addResourceSuppressions(
+      construct.function.role!,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The Cassandra driver reads system tables (system.local, system.peers, system_schema.*) to discover the ' +
+            'Keyspaces endpoint and the schema; Keyspaces names them /keyspace/system*. Select only, no Modify.',
+          appliesTo: [
+            'Resource::arn:<AWS::Partition>:cassandra:<AWS::Region>:<AWS::AccountId>:/keyspace/system*',
+          ],
+        },
+      ],
+      true,
+    );
+  } else if (construct instanceof ReplayFunction) {
+    NagSuppressions.addResourceSuppressions(
+      construct.function.role!,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The replay reader uses a transient consumer group per run, orion-replay-reader.<uuid>, so the group ARN ' +
+            'ends with that prefix and a wildcard; no stage consumer group matches it.',
+          appliesTo: [{ regex: '/^Resource::arn:[^:]+:kafka:.*:group\\/.*\\/orion-replay-reader\\.\\*$/' }],
+        },
+      ],
+      true,
+    );
+  } else if (construct instanceof Provider) {
+    NagSuppressions.addResourceSuppressions(
+      construct,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'CDK Provider framework: its onEvent function may invoke the topics handler and its versions ' +
+            '(<function ARN>:*), nothing else.',
+          appliesTo: [{ regex: '/^Resource::<TopicsOnEvent[0-9A-F]+\\.Arn>:\\*$/' }],
+        },
+      ],
+      true,
+    );
+  }
+}
