@@ -116,9 +116,9 @@ export async function processBatch(
 
   while (queue.length > 0) {
     const unit = queue.shift()!;
+    if (unit.retries > 0 && !deps.isStopping()) await deps.backoff(unit.retries);
     const live = await dropExpired(unit.records, deps, giveUp);
     if (live.length === 0) continue;
-    if (unit.retries > 0 && !deps.isStopping()) await deps.backoff(unit.retries);
     if (deps.isStopping()) {
       pending.push(...live, ...queue.flatMap((u) => u.records));
       break;
