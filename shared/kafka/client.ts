@@ -4,18 +4,15 @@
  * once per execution environment, connected lazily at first use, and rebuilt after a failure.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  type Admin,
-  CompressionCodecs,
-  CompressionTypes,
-  Kafka,
-  type KafkaConfig,
-  logLevel,
-  Partitioners,
-  type Producer,
-  type ProducerConfig,
-} from 'kafkajs';
+import type { Admin, KafkaConfig, Producer, ProducerConfig } from 'kafkajs';
+// kafkajs is CommonJS and Node's ESM loader cannot see all its named exports: use the default.
+import kafkajs from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
+
+const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = kafkajs;
+/** A kafkajs client instance. */
+export type KafkaClient = InstanceType<typeof Kafka>;
+
 import { kafkajsLogCreator } from '../observability/kafkajs-log.ts';
 import type { KafkaAuth } from '../runtime/config.ts';
 
@@ -74,7 +71,7 @@ export function kafkaConfig(options: KafkaClientOptions): KafkaConfig {
  * Creates a kafkajs client (with the snappy codec registered).
  * @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'], auth: 'none', clientId: 'orion' });
  */
-export function createKafka(options: KafkaClientOptions): Kafka {
+export function createKafka(options: KafkaClientOptions): KafkaClient {
   registerSnappyCodec();
   return new Kafka(kafkaConfig(options));
 }
@@ -114,7 +111,7 @@ export interface KafkaConnections {
  * const producer = await connections.producer();                   // per invocation, connects once
  */
 export function createKafkaConnections(
-  kafka: Kafka,
+  kafka: KafkaClient,
   producerConfig: ProducerConfig = PRODUCER_CONFIG,
 ): KafkaConnections {
   let producer: Promise<Producer> | undefined;
