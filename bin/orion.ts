@@ -3,7 +3,10 @@
  * and registers itself on the program; this file only assembles them.
  */
 import { Command } from 'commander';
+import { registerConsumeCommands } from './commands/consume.ts';
+import { registerDlqCommands } from './commands/dlq.ts';
 import { registerReferenceCommands } from './commands/reference.ts';
+import { registerReplayCommands } from './commands/replay.ts';
 import { registerStackCommands } from './commands/stack.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerStorageCommands } from './commands/storage.ts';
@@ -19,6 +22,9 @@ registerStorageCommands(program);
 registerReferenceCommands(program);
 registerTopicsCommands(program);
 registerStartCommand(program);
+registerDlqCommands(program);
+registerReplayCommands(program);
+registerConsumeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

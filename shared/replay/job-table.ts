@@ -12,6 +12,7 @@ import {
   type DynamoDBClient,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Definition of the replay job table. */
 export const REPLAY_JOB_TABLE = {
@@ -31,12 +32,15 @@ export const JOB_ITEM_PARTITION = -1;
  * Creates the table if it does not exist (local runs; in AWS, CDK creates it) and waits until it
  * is active.
  *
- * @example await ensureReplayJobTable(new DynamoDBClient({ endpoint: 'http://127.0.0.1:8000' }))
+ * @example await ensureReplayJobTable(documentClient, 'orion-replay-jobs')
  */
 export async function ensureReplayJobTable(
-  client: DynamoDBClient,
+  dynamo: DynamoDBClient | DynamoDBDocumentClient,
   tableName: string = REPLAY_JOB_TABLE.tableName,
 ): Promise<void> {
+  // A document client is a DynamoDB client with marshalling added to its own commands only, so
+  // table commands and the waiter go through it unchanged.
+  const client = dynamo as DynamoDBClient;
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;

@@ -22,7 +22,8 @@
  * A dry run reads and counts only: no produce, no DynamoDB write.
  */
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import type { BatchProducer } from '../kafka/producer.ts';
 import type { StageRecord } from '../runtime/stage-record.ts';
 import type { CheckpointStore, PartitionCheckpoint } from './checkpoint-store.ts';
 import { REPLAY_DEFAULTS } from './constants.ts';
@@ -36,7 +37,7 @@ import { findPublishedReplayIds } from './published-scan.ts';
 import { readRanges } from './range-reader.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { replayIdOf } from './replay-id.ts';
-import { publishBatch, type ReplayMessage, toReplayMessage } from './republisher.ts';
+import { type ReplayMessage, toReplayMessage } from './republisher.ts';
 import { type ReplayRequest, requestIdentity } from './request.ts';
 import {
   addCounters,
@@ -58,8 +59,8 @@ export interface ReplayDeps {
   readonly kafka: Kafka;
   /** Connected admin client. */
   readonly admin: Admin;
-  /** Connected idempotent producer. */
-  readonly producer: Producer;
+  /** The shared batched producer (idempotent, `acks=all`, one `sendBatch` per call). */
+  readonly producer: BatchProducer;
   readonly checkpoints: CheckpointStore;
   /** Remaining time of the invocation (Lambda `context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs?: () => number;
@@ -197,7 +198,7 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
         await limiter.take(send.length);
         if (!recovery)
           await deps.checkpoints.beginBatch(request.jobId, owner, cursor.partition, cursor.next, newNext);
-        await publishBatch(deps.producer, send);
+        await deps.producer.send(send);
         await deps.afterPublish?.(send);
       }
       await deps.checkpoints.commitBatch(

@@ -1,13 +1,14 @@
-/** Builds the records a replay republishes and sends one batch of them. */
-import type { Message, Producer } from 'kafkajs';
+/**
+ * Builds the record a replay republishes for a dead letter. Sending is the shared batched
+ * producer's job (`shared/kafka/producer.ts`: one idempotent `acks=all` `sendBatch`, awaited once).
+ */
+import type { OutboundRecord } from '../kafka/producer.ts';
 import { REPLAY_HEADER } from './constants.ts';
 import type { DeadLetter } from './dead-letter.ts';
 
-/** One record to republish. */
-export interface ReplayMessage {
-  readonly topic: string;
+/** One record to republish, with its deterministic replay id. */
+export interface ReplayMessage extends OutboundRecord {
   readonly replayId: string;
-  readonly message: Message;
 }
 
 /**
@@ -27,35 +28,13 @@ export function toReplayMessage(
   return {
     topic,
     replayId,
-    message: {
-      key: letter.key,
-      value: letter.value,
-      headers: {
-        ...letter.headers,
-        [REPLAY_HEADER.id]: replayId,
-        [REPLAY_HEADER.count]: String(letter.replayCount + 1),
-        [REPLAY_HEADER.job]: jobId,
-      },
+    key: letter.key,
+    value: letter.value,
+    headers: {
+      ...letter.headers,
+      [REPLAY_HEADER.id]: replayId,
+      [REPLAY_HEADER.count]: String(letter.replayCount + 1),
+      [REPLAY_HEADER.job]: jobId,
     },
   };
-}
-
-/**
- * Sends a batch with one `sendBatch` (the producer is idempotent; `acks: -1` waits for all
- * in-sync replicas) and awaits it once.
- *
- * @example await publishBatch(producer, messages)
- */
-export async function publishBatch(producer: Producer, messages: readonly ReplayMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  const byTopic = new Map<string, Message[]>();
-  for (const m of messages) {
-    const list = byTopic.get(m.topic);
-    if (list) list.push(m.message);
-    else byTopic.set(m.topic, [m.message]);
-  }
-  await producer.sendBatch({
-    acks: -1,
-    topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-  });
 }
