@@ -28,6 +28,9 @@ import { envelopeBytes, MAX_INVOCATION_PAYLOAD_BYTES } from './payload-size.ts';
 import { RecordBuffer } from './record-buffer.ts';
 import type { EventSourceMappingConfig, KafkaHandler, MappingCounters } from './types.ts';
 
+/** How long `start()` waits for the first group assignment before returning anyway. */
+const JOIN_TIMEOUT_MS = 30_000;
+
 /** What a poller needs. */
 export interface PollerDeps {
   readonly kafka: Kafka;
@@ -70,8 +73,15 @@ export class Poller {
       const partitions = payload.memberAssignment[deps.config.topic] ?? [];
       this.assigned = new Set(partitions.map((p) => topicPartitionKey(deps.config.topic, p)));
       this.deps.counters.recordsPending -= this.buffer.retainOnly(this.assigned);
+      this.joined();
     });
   }
+
+  private joined: () => void = () => {};
+  /** Resolves once the consumer has joined its group (first assignment received). */
+  private readonly hasJoined = new Promise<void>((resolve) => {
+    this.joined = resolve;
+  });
 
   /** Joins the group and starts fetching and invoking. */
   async start(): Promise<void> {
@@ -87,6 +97,7 @@ export class Poller {
       eachBatch: (payload) => this.onFetched(payload),
     });
     this.loop = this.invokeLoop().catch((error) => this.deps.onError(error));
+    await Promise.race([this.hasJoined, new Promise((resolve) => setTimeout(resolve, JOIN_TIMEOUT_MS))]);
   }
 
   /** Finishes the in-flight batch (no new invocation, no new retry), commits, and leaves the group. */
