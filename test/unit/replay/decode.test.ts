@@ -100,7 +100,7 @@ describe('decodeDeadLetters — AWS Kafka on-failure destination records', () =>
     requestContext: {
       requestId: 'r-1',
       functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:orion-storage',
-      condition: 'RetryAttemptsExhausted',
+      condition: 'RetriesExhausted',
       approximateInvokeCount: 4,
     },
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
@@ -117,7 +117,7 @@ describe('decodeDeadLetters — AWS Kafka on-failure destination records', () =>
     ]);
     expect(letters[1]).toMatchObject({
       format: 'aws-on-failure',
-      reason: 'RetryAttemptsExhausted',
+      reason: 'RetriesExhausted',
       stage: 'storage',
       country: 'sn',
       failedAt: Date.parse('2026-03-12T08:15:00.000Z'),

@@ -4,6 +4,7 @@ import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
 import { matchesFilter } from '../../../shared/replay/filter.ts';
 import { exceedsLoopGuard, replayCountOf } from '../../../shared/replay/loop-guard.ts';
 import { replayIdOf } from '../../../shared/replay/replay-id.ts';
+import type { ReplayFilter } from '../../../shared/replay/request.ts';
 
 const letter: DeadLetter = {
   at: { topic: TOPIC.dlq, partition: 2, offset: 41 },
@@ -21,17 +22,17 @@ const letter: DeadLetter = {
 };
 
 describe('matchesFilter', () => {
-  it.each([
+  it.each<[ReplayFilter, boolean]>([
     [{}, true],
     [{ reasons: ['STORAGE_UNAVAILABLE', 'X'] }, true],
     [{ reasons: ['X'] }, false],
     [{ stages: ['storage'] }, true],
     [{ stages: ['validation'] }, false],
-    [{ countries: ['fr'] as const }, true],
-    [{ countries: ['ma'] as const }, false],
+    [{ countries: ['fr'] }, true],
+    [{ countries: ['ma'] }, false],
     [{ sourceTopics: ['cdr.raw.fr'] }, true],
     [{ sourceTopics: ['cdr.raw.be'] }, false],
-    [{ reasons: ['STORAGE_UNAVAILABLE'], countries: ['ma'] as const }, false],
+    [{ reasons: ['STORAGE_UNAVAILABLE'], countries: ['ma'] }, false],
   ])('%j → %s', (filter, expected) => {
     expect(
       matchesFilter(letter, { ...filter, countries: filter.countries ? [...filter.countries] : undefined }),

@@ -34,13 +34,13 @@ describe('DeadLetterTally', () => {
     ]);
     tally.addRecord(at, [letter({ reason: 'MALFORMED_IMSI', failedAt: Date.parse('2026-03-12T09:00:00Z') })]);
     tally.addRecord(at, [
-      letter({ format: 'aws-on-failure', reason: 'RetryAttemptsExhausted', of: 2 }),
+      letter({ format: 'aws-on-failure', reason: 'RetriesExhausted', of: 2 }),
       letter({ index: 1, of: 2 }),
     ]);
     const s = tally.stats();
     expect(s.records).toBe(3);
     expect(s.letters).toBe(4);
-    expect(s.byReason).toEqual({ STORAGE_UNAVAILABLE: 2, MALFORMED_IMSI: 1, RetryAttemptsExhausted: 1 });
+    expect(s.byReason).toEqual({ STORAGE_UNAVAILABLE: 2, MALFORMED_IMSI: 1, RetriesExhausted: 1 });
     expect(s.byStage).toEqual({ storage: 1, '(unknown)': 3 });
     expect(s.byCountry).toEqual({ fr: 1, '(unknown)': 3 });
     expect(s.bySourceTopic).toEqual({ 'cdr.raw.fr': 1, '(unknown)': 3 });
