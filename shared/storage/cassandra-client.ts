@@ -53,15 +53,17 @@ export async function createCassandraClient(config: CassandraConfig): Promise<ca
 let shared: Promise<{ client: cassandra.Client; config: CassandraConfig }> | undefined;
 
 /**
- * The execution environment's client and configuration, created and connected on first use from
- * `process.env`. A failed connect is not cached: the next call tries again.
+ * The execution environment's client (and the configuration it was built from), created and
+ * connected on first use and reused across invocations. A failed connect is not cached: the next
+ * call tries again. The configuration is read from `process.env` unless given.
  *
  * @example
  * const { client, config } = await sharedCassandraClient();
  */
-export function sharedCassandraClient(): Promise<{ client: cassandra.Client; config: CassandraConfig }> {
+export function sharedCassandraClient(
+  config: CassandraConfig = cassandraConfigFromEnv(),
+): Promise<{ client: cassandra.Client; config: CassandraConfig }> {
   shared ??= (async () => {
-    const config = cassandraConfigFromEnv();
     const client = await createCassandraClient(config);
     await client.connect();
     return { client, config };

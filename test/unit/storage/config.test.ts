@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { CassandraConfigError, cassandraConfigFromEnv } from '../../../shared/storage/cassandra-config.ts';
+import { dynamoDbConfigFromEnv } from '../../../shared/storage/dynamodb-client.ts';
+
+describe('cassandraConfigFromEnv', () => {
+  it('defaults to the local stack', () => {
+    expect(cassandraConfigFromEnv({})).toEqual({
+      target: 'cassandra',
+      contactPoints: ['127.0.0.1:9042'],
+      localDataCenter: 'datacenter1',
+      keyspace: 'orion',
+      writeConcurrency: 32,
+      requestTimeoutMs: 10_000,
+    });
+  });
+
+  it('targets the Amazon Keyspaces endpoint of the Region', () => {
+    expect(cassandraConfigFromEnv({ CASSANDRA_TARGET: 'keyspaces', AWS_REGION: 'eu-west-3' })).toMatchObject({
+      target: 'keyspaces',
+      region: 'eu-west-3',
+      endpoint: 'cassandra.eu-west-3.amazonaws.com',
+      localDataCenter: 'eu-west-3',
+    });
+  });
+
+  it.each([
+    [{ CASSANDRA_TARGET: 'keyspaces' }, /AWS_REGION/],
+    [{ CASSANDRA_TARGET: 'mongo' }, /CASSANDRA_TARGET/],
+    [{ CASSANDRA_WRITE_CONCURRENCY: '0' }, /CASSANDRA_WRITE_CONCURRENCY/],
+    [{ CASSANDRA_KEYSPACE: 'Bad-Name' }, /CASSANDRA_KEYSPACE/],
+    [{ CASSANDRA_CONTACT_POINTS: 'host:port:x' }, /CASSANDRA_CONTACT_POINTS/],
+  ])('fails at init on %j with a message naming the variable', (env, pattern) => {
+    expect(() => cassandraConfigFromEnv(env)).toThrow(CassandraConfigError);
+    expect(() => cassandraConfigFromEnv(env)).toThrow(pattern);
+  });
+});
+
+describe('dynamoDbConfigFromEnv', () => {
+  it('uses dummy-credential local mode when DYNAMODB_ENDPOINT is set', () => {
+    expect(dynamoDbConfigFromEnv({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toEqual({
+      endpoint: 'http://127.0.0.1:8000',
+      region: 'us-east-1',
+      tablePrefix: 'orion-',
+      cacheTtlMs: 300_000,
+    });
+  });
+
+  it('needs a Region for real DynamoDB', () => {
+    expect(() => dynamoDbConfigFromEnv({})).toThrow(/AWS_REGION/);
+    expect(dynamoDbConfigFromEnv({ AWS_REGION: 'eu-west-1', REFERENCE_CACHE_TTL_MS: '1000' })).toMatchObject({
+      region: 'eu-west-1',
+      cacheTtlMs: 1000,
+    });
+  });
+});
