@@ -21,6 +21,36 @@ import {
 
 const { ConfigResourceTypes } = kafkajs;
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the metadata shows every partition of `topics` with a leader, retrying the
+ * transient errors of a cluster still propagating a new topic.
+ *
+ * @example
+ * await waitForTopics(admin, ['cdr.dlq'], 30_000);
+ */
+export async function waitForTopics(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready =
+        metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`Topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
 /** What an apply changed. */
 export interface TopicApplyReport {
   readonly created: readonly string[];
@@ -55,8 +85,10 @@ export async function applyTopics(
   if (plan.decreases.length > 0) throw new PartitionDecreaseError(plan.decreases);
 
   if (plan.create.length > 0) {
+    // Not kafkajs' `waitForLeaders`: it gives up when a KRaft broker has not yet learnt of the
+    // topic (UNKNOWN_TOPIC_OR_PARTITION); waitForTopics retries that.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       timeout,
       topics: plan.create.map((t) => ({
         topic: t.name,
@@ -65,6 +97,11 @@ export async function applyTopics(
         configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForTopics(
+      admin,
+      plan.create.map((t) => t.name),
+      timeout,
+    );
   }
   if (plan.increasePartitions.length > 0) {
     await admin.createPartitions({

@@ -24,7 +24,9 @@ describe('DynamoDB Local', () => {
       }),
     );
     await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table });
-    await docs.send(new PutCommand({ TableName: table, Item: { cellId: 'FR-75-001', site: 'Paris 1', tech: '5G' } }));
+    await docs.send(
+      new PutCommand({ TableName: table, Item: { cellId: 'FR-75-001', site: 'Paris 1', tech: '5G' } }),
+    );
 
     const { Item } = await docs.send(new GetCommand({ TableName: table, Key: { cellId: 'FR-75-001' } }));
     expect(Item).toEqual({ cellId: 'FR-75-001', site: 'Paris 1', tech: '5G' });
