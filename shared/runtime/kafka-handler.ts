@@ -26,7 +26,7 @@ import type { StageRecord } from './stage-record.ts';
 export interface KafkaHandlerOptions {
   /** Default: a Kafka producer from {@link loadRuntimeConfig} (env validated at cold start). */
   readonly producer?: BatchProducer;
-  /** Default: `loadRuntimeConfig()` (only read when a default needs it). */
+  /** Default: `loadRuntimeConfig()`, read when no `producer` is given. */
   readonly config?: RuntimeConfig;
   /** Default: a redacting logger with key `stage`. */
   readonly logger?: Logger;
@@ -59,8 +59,7 @@ export class UnsupportedEventError extends Error {
  */
 export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = {}): KafkaHandler {
   const now = options.now ?? Date.now;
-  const needsConfig = !options.producer || !options.logger || !options.metrics;
-  const config = options.config ?? (needsConfig ? loadRuntimeConfig() : undefined);
+  const config = options.config ?? (options.producer ? undefined : loadRuntimeConfig());
   const logger =
     options.logger ??
     createLogger({ serviceName: config?.serviceName, persistentKeys: { stage: stage.name } });
