@@ -36,7 +36,7 @@ describe('Cassandra', () => {
     const row = result.first();
     expect(row?.get('cdr_id')).toBe('cdr-1');
     expect(row?.get('duration_s')).toBe(42);
-    expect((row?.get('started_at') as Date).toISOString()).toBe(startedAt.toISOString());
+    expect(row?.get('started_at')).toEqual(startedAt);
     expect(row?.get('ttl')).toBeGreaterThan(3500);
     const count = await client.execute(`SELECT COUNT(*) AS n FROM ${keyspace}.cdr_by_id`);
     expect(Number(count.first()?.get('n'))).toBe(2);
