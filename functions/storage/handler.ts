@@ -5,21 +5,6 @@
  * client connects on the first batch and is reused by every later invocation.
  */
 import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
-import { sharedCassandraClient } from '../../shared/storage/cassandra-client.ts';
-import { cassandraConfigFromEnv } from '../../shared/storage/cassandra-config.ts';
-import { CdrRepository } from '../../shared/storage/cdr-repository.ts';
-import { storageStage } from '../../shared/storage/storage-stage.ts';
+import { storageStageFromEnv } from '../../shared/storage/storage-stage-from-env.ts';
 
-const storage = cassandraConfigFromEnv();
-
-export const handler = createKafkaHandler(
-  storageStage({
-    writer: async () => {
-      const { client } = await sharedCassandraClient();
-      return new CdrRepository(client, {
-        keyspace: storage.keyspace,
-        writeConcurrency: storage.writeConcurrency,
-      });
-    },
-  }),
-);
+export const handler = createKafkaHandler(storageStageFromEnv());
