@@ -17,7 +17,7 @@ import { withLock } from './lock.ts';
 import { type ResolvedClasspath, resolveClasspath } from './maven.ts';
 import { DEFAULT_STACK_HOME, type StackPaths, stackPaths } from './paths.ts';
 import { checkJava } from './prerequisites.ts';
-import { assertPortsFree, isOurProcess, portOwner, stopProcess, tailFile } from './process.ts';
+import { assertPortsFree, isOurProcess, isPortInUse, portOwner, stopProcess, tailFile } from './process.ts';
 import { readState, updateComponentState } from './state.ts';
 import {
   COMPONENTS,
@@ -112,6 +112,25 @@ async function waitHealthy(
   }
 }
 
+/**
+ * When something not started by the stack already listens on the component's main port and passes
+ * its health check (a Docker container from localstack/compose.yml, say), says what it is.
+ */
+async function answeringForeignService(
+  driver: ComponentDriver,
+  address: string,
+  brokers: number,
+  port: number | undefined,
+): Promise<string | undefined> {
+  if (port === undefined || !(await isPortInUse(port))) return undefined;
+  try {
+    const detail = await driver.health(address, { brokers });
+    return `${portOwner(port) || 'not started by orion'}; ${detail}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Lazily checks Java once per `up`. */
 function javaOnce(): () => string {
   let java: string | undefined;
@@ -174,6 +193,14 @@ async function upComponent(
   }
 
   const planned = driver.processes(ctxShape).filter((p) => !relaunch || relaunch.includes(p.name));
+  if (!relaunch) {
+    const foreign = await answeringForeignService(driver, address, r.brokers, planned[0]?.ports[0]);
+    if (foreign) {
+      // e.g. localstack/compose.yml on a machine with Docker: same ports, so use it as is.
+      r.log(`${name}: a service not started by orion already answers at ${address} (${foreign}); using it`);
+      return { component: name, outcome: 'external', address, pids: [] };
+    }
+  }
   await assertPortsFree(
     name,
     planned.flatMap((p) => p.ports),
@@ -356,6 +383,19 @@ export async function stackStatus(opts: StackOptions = {}): Promise<ComponentSta
       }
       const port = Number(address.split(',')[0]!.split(':').pop());
       const owner = portOwner(port);
+      if (await isPortInUse(port)) {
+        const health = await check();
+        if (health.healthy) {
+          return {
+            component,
+            mode: 'external',
+            address,
+            alivePids: [],
+            healthy: true,
+            detail: `not started by orion (${owner || 'unknown process'}): ${health.detail}`,
+          };
+        }
+      }
       return {
         component,
         mode: 'stopped',
