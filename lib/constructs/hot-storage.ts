@@ -63,7 +63,8 @@ export class HotStorage extends Construct {
       const resource = new cassandra.CfnTable(this, `Table-${table.name}`, {
         ...spec,
         partitionKeyColumns: [...spec.partitionKeyColumns],
-        clusteringKeyColumns: [...spec.clusteringKeyColumns],
+        clusteringKeyColumns:
+          spec.clusteringKeyColumns.length > 0 ? [...spec.clusteringKeyColumns] : undefined,
         regularColumns: [...spec.regularColumns],
         billingMode: { mode: 'ON_DEMAND' },
         pointInTimeRecoveryEnabled: true,

@@ -1,0 +1,450 @@
+/**
+ * CDK assertions on the default synthesis (MSK Serverless): every resource type of the stack and
+ * the properties that matter (encryption, auth, retention, concurrency, mappings, IAM, alarms).
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC, METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
+import { eventSourceMappingsOf, STAGES, stageSpec, TOPIC, topicSpec } from '../../shared/pipeline/index.ts';
+import { cdrTableDefinitions } from '../../shared/storage/cdr-schema.ts';
+import { REFERENCE_TABLES } from '../../shared/storage/reference-tables.ts';
+import { type SynthesizedOrion, synthOrion } from './support/synth-orion.ts';
+
+let synth: SynthesizedOrion;
+let template: Template;
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+const resources = (type: string): Record<string, Resource> =>
+  template.findResources(type) as Record<string, Resource>;
+
+/** The stage function resource whose FunctionName is `orion-dev-<stage>`. */
+function stageFunction(stage: string): [string, Resource] {
+  const found = Object.entries(resources('AWS::Lambda::Function')).find(
+    ([, r]) => r.Properties.FunctionName === `orion-dev-${stage}`,
+  );
+  if (!found) throw new Error(`no function for stage ${stage}`);
+  return found;
+}
+
+/** Every policy statement attached (inline) to the role of a function resource. */
+function statementsOf(fn: Resource): Array<Record<string, unknown>> {
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
+}
+
+/** The literal suffix of an MSK IAM resource ARN built with Fn::Join (`…/<name>`). */
+function arnSuffixes(resource: unknown): string[] {
+  const list = Array.isArray(resource) ? resource : [resource];
+  return list.map((r) => {
+    const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join']?.[1] ?? [r];
+    const last = parts[parts.length - 1];
+    return typeof last === 'string' ? last : JSON.stringify(last);
+  });
+}
+
+beforeAll(() => {
+  synth = synthOrion();
+  template = synth.template;
+}, 180_000);
+
+describe('MSK cluster (serverless, default)', () => {
+  it('creates an MSK Serverless cluster with IAM auth in the private subnets', () => {
+    template.resourceCountIs('AWS::MSK::ServerlessCluster', 1);
+    template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
+      ClusterName: 'orion-dev',
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+      VpcConfigs: [{ SubnetIds: Match.anyValue(), SecurityGroups: [Match.anyValue()] }],
+    });
+    template.resourceCountIs('AWS::MSK::Cluster', 0);
+  });
+
+  it('reads the SASL/IAM bootstrap brokers with kafka:GetBootstrapBrokers at deploy time', () => {
+    const [lookup] = Object.values(resources('Custom::AWS'));
+    for (const event of ['Create', 'Update']) {
+      const call = JSON.stringify(lookup!.Properties[event]);
+      expect(call).toContain('\\"action\\":\\"GetBootstrapBrokers\\"');
+      expect(call).toContain('BootstrapBrokerStringSaslIam');
+    }
+  });
+
+  it('admits the SASL/IAM port (9098) from the functions and from the pollers (self)', () => {
+    const ingress = Object.values(resources('AWS::EC2::SecurityGroupIngress')).filter(
+      (r) => r.Properties.FromPort === 9098 && r.Properties.ToPort === 9098,
+    );
+    expect(ingress).toHaveLength(2);
+  });
+});
+
+describe('network', () => {
+  it('has a VPC with private isolated subnets only, no NAT, and rejected-traffic flow logs', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    for (const subnet of Object.values(resources('AWS::EC2::Subnet'))) {
+      expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    }
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  });
+
+  it('has the endpoints the mappings and functions need: Lambda, STS, Keyspaces (interface), DynamoDB (gateway)', () => {
+    const names = Object.values(resources('AWS::EC2::VPCEndpoint')).map((e) =>
+      JSON.stringify(e.Properties.ServiceName),
+    );
+    for (const service of ['.lambda', '.sts', '.cassandra', '.dynamodb']) {
+      expect(names.some((n) => n.includes(service))).toBe(true);
+    }
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+  });
+});
+
+describe('topics custom resource', () => {
+  it('is one Custom::OrionKafkaTopics resource, retained on delete and on replacement by default', () => {
+    template.resourceCountIs('Custom::OrionKafkaTopics', 1);
+    template.hasResource('Custom::OrionKafkaTopics', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { Serverless: 'true', DeleteOnDestroy: 'false', BootstrapBrokers: Match.anyValue() },
+    });
+  });
+
+  it('runs its onEvent function in the VPC, arm64, Node.js 22, with topic-scoped IAM and no DeleteTopic', () => {
+    const [, fn] = Object.entries(resources('AWS::Lambda::Function')).find(
+      ([, r]) => r.Properties.FunctionName === 'orion-dev-topics-provisioner',
+    )!;
+    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Architectures).toEqual(['arm64']);
+    expect(fn.Properties.VpcConfig).toBeDefined();
+    const statements = statementsOf(fn);
+    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+    expect(actions).toEqual(
+      expect.arrayContaining(['kafka-cluster:CreateTopic', 'kafka-cluster:AlterTopicDynamicConfiguration']),
+    );
+    expect(actions).not.toContain('kafka-cluster:DeleteTopic');
+    const manage = statements.find((s) => s.Sid === 'ManageCatalogTopics')!;
+    expect(arnSuffixes(manage.Resource).sort()).toEqual(
+      resolveNames()
+        .map((n) => `/${n}`)
+        .sort(),
+    );
+  });
+
+  it('asks for DeleteTopic and drops the Retain policy only when orion:deleteTopicsOnDestroy is set', () => {
+    const destroyable = synthOrion({ 'orion:deleteTopicsOnDestroy': true, 'orion:nag': false }).template;
+    const [resource] = Object.values(destroyable.findResources('Custom::OrionKafkaTopics')) as Resource[];
+    expect(resource?.DeletionPolicy).toBe('Delete');
+    expect(resource?.Properties.DeleteOnDestroy).toBe('true');
+    expect(JSON.stringify(destroyable.findResources('AWS::IAM::Policy'))).toContain(
+      'kafka-cluster:DeleteTopic',
+    );
+  }, 120_000);
+});
+
+function resolveNames(): string[] {
+  const [resource] = Object.values(resources('Custom::OrionKafkaTopics'));
+  return (JSON.parse(resource!.Properties.Topics as string) as Array<{ name: string }>).map((t) => t.name);
+}
+
+describe('stage functions', () => {
+  it.each(STAGES.map((s) => s.name))(
+    '%s: NodejsFunction arm64, Node.js 22, in the VPC, Powertools env, log group',
+    (name) => {
+      const stage = stageSpec(name);
+      const [, fn] = stageFunction(name);
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect((fn.Properties.VpcConfig as { SubnetIds: unknown[] }).SubnetIds.length).toBeGreaterThan(0);
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: `orion-${stage.name}`,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LOG_LEVEL: 'INFO',
+        KAFKA_AUTH: 'msk-iam',
+      });
+      expect(env.KAFKA_BROKERS).toBeDefined();
+      const logGroupRef = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(resources('AWS::Logs::LogGroup')[logGroupRef]?.Properties).toMatchObject({
+        LogGroupName: `/aws/lambda/orion-dev-${stage.name}`,
+        RetentionInDays: 30,
+      });
+    },
+  );
+
+  it('reserves concurrency for storage only, one per partition of its source topic', () => {
+    const [, storage] = stageFunction('storage');
+    const partitions = stageSpec('storage').sourceTopics.reduce((n, t) => n + topicSpec(t).partitions, 0);
+    expect(storage.Properties.ReservedConcurrentExecutions).toBe(partitions);
+    for (const name of ['validation', 'normalization', 'enrichment']) {
+      expect(stageFunction(name)[1].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  it('points the storage function at Keyspaces and the enrichment function at the reference tables', () => {
+    const storageEnv = (
+      stageFunction('storage')[1].Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(storageEnv).toMatchObject({ CASSANDRA_TARGET: 'keyspaces', CASSANDRA_KEYSPACE: 'orion_dev' });
+    expect(JSON.stringify(storageEnv.KEYSPACES_ENDPOINT)).toContain('cassandra.');
+    const enrichmentEnv = (
+      stageFunction('enrichment')[1].Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(enrichmentEnv.REFERENCE_TABLE_PREFIX).toBe('orion-dev-');
+  });
+});
+
+describe('least privilege', () => {
+  it.each(STAGES.map((s) => s.name))(
+    '%s reads only its source topics and groups, writes only its outputs',
+    (name) => {
+      const stage = stageSpec(name);
+      const statements = statementsOf(stageFunction(name)[1]);
+      const bySid = (sid: string) => statements.find((s) => s.Sid === sid)!;
+      expect(arnSuffixes(bySid('ReadSourceTopics').Resource).sort()).toEqual(
+        stage.sourceTopics.map((t) => `/${t}`).sort(),
+      );
+      expect(bySid('ReadSourceTopics').Action).toEqual([
+        'kafka-cluster:DescribeTopic',
+        'kafka-cluster:ReadData',
+      ]);
+      expect(arnSuffixes(bySid('OwnConsumerGroups').Resource).sort()).toEqual(
+        eventSourceMappingsOf(stage)
+          .map((m) => `/${m.consumerGroupId}`)
+          .sort(),
+      );
+      const writes = [stage.outputTopic, TOPIC.rejected, TOPIC.dlq].filter((t): t is string => Boolean(t));
+      expect(arnSuffixes(bySid('WriteOutputRejectedAndDlq').Resource).sort()).toEqual(
+        writes.map((t) => `/${t}`).sort(),
+      );
+      // No statement grants a Kafka data action on a wildcard resource.
+      for (const s of statements) {
+        const actions = [s.Action].flat() as string[];
+        if (
+          actions.some(
+            (a) => a.startsWith('kafka-cluster:') || a.startsWith('cassandra:') || a.startsWith('dynamodb:'),
+          )
+        ) {
+          expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+        }
+      }
+      const all = statements.flatMap((s) => [s.Action].flat() as string[]);
+      expect(all).not.toContain('kafka-cluster:*');
+      expect(all.some((a) => a.startsWith('cassandra:'))).toBe(name === 'storage');
+      expect(all.some((a) => a.startsWith('dynamodb:'))).toBe(name === 'enrichment');
+      expect(all.some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toBe(false);
+    },
+  );
+
+  it('gives the storage function Select/Modify on exactly the hot-storage tables', () => {
+    const statement = statementsOf(stageFunction('storage')[1]).find((s) => s.Sid === 'HotStorageTables')!;
+    expect(statement.Action).toEqual(['cassandra:Select', 'cassandra:Modify']);
+    const tables = JSON.stringify(statement.Resource);
+    for (const table of cdrTableDefinitions())
+      expect(tables).toContain(`/keyspace/orion_dev/table/${table.name}`);
+    expect((statement.Resource as unknown[]).length).toBe(cdrTableDefinitions().length);
+  });
+});
+
+describe('hot storage (Keyspaces)', () => {
+  it('creates the keyspace and one table per CQL table: on-demand, PITR, TTL, encrypted, retained', () => {
+    template.resourceCountIs('AWS::Cassandra::Keyspace', 1);
+    template.hasResourceProperties('AWS::Cassandra::Keyspace', {
+      KeyspaceName: 'orion_dev',
+      ReplicationSpecification: { ReplicationStrategy: 'SINGLE_REGION' },
+    });
+    const tables = cdrTableDefinitions();
+    template.resourceCountIs('AWS::Cassandra::Table', tables.length);
+    for (const table of tables) {
+      template.hasResource('AWS::Cassandra::Table', {
+        DeletionPolicy: 'Retain',
+        Properties: {
+          KeyspaceName: 'orion_dev',
+          TableName: table.name,
+          BillingMode: { Mode: 'ON_DEMAND' },
+          PointInTimeRecoveryEnabled: true,
+          DefaultTimeToLive: table.defaultTtlSeconds,
+          EncryptionSpecification: { EncryptionType: 'AWS_OWNED_KMS_KEY' },
+          PartitionKeyColumns: table.partitionKey.map((c) => ({ ColumnName: c.name, ColumnType: c.type })),
+          ClusteringKeyColumns: table.clusteringKey.length
+            ? table.clusteringKey.map((c) => ({
+                Column: { ColumnName: c.name, ColumnType: c.type },
+                OrderBy: c.order,
+              }))
+            : Match.absent(),
+        },
+      });
+    }
+  });
+
+  it('overrides the TTL from orion:storageTtlDays', () => {
+    const custom = synthOrion({ 'orion:storageTtlDays': 30, 'orion:nag': false }).template;
+    for (const table of Object.values(custom.findResources('AWS::Cassandra::Table')) as Resource[]) {
+      expect(table.Properties.DefaultTimeToLive).toBe(30 * 86_400);
+    }
+  }, 120_000);
+});
+
+describe('reference tables (DynamoDB)', () => {
+  it('creates every reference table on demand with PITR and encryption', () => {
+    for (const spec of Object.values(REFERENCE_TABLES)) {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `orion-dev-${spec.suffix}`,
+        KeySchema: [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    }
+  });
+});
+
+describe('alarms and dashboard', () => {
+  it('has an encrypted, TLS-only SNS topic that every alarm notifies', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'orion-dev-alarms',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      },
+    });
+    for (const alarm of Object.values(resources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('alarms per mapping on offset lag (threshold, minutes), time lag and DLQ deliveries', () => {
+    for (const stage of STAGES) {
+      for (const mapping of eventSourceMappingsOf(stage)) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `orion-dev-${stage.name}-offset-lag-${mapping.topic}`,
+          MetricName: 'SumOffsetLag',
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Maximum',
+          Period: 60,
+          Threshold: stage.alarms.maxOffsetLag,
+          EvaluationPeriods: stage.alarms.offsetLagForMinutes,
+          DatapointsToAlarm: stage.alarms.offsetLagForMinutes,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Dimensions: [{ Name: 'EventSourceMappingUUID', Value: { Ref: Match.anyValue() } }],
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `orion-dev-${stage.name}-time-lag-${mapping.topic}`,
+          MetricName: 'EstimatedMaxTimeLag',
+          Namespace: 'AWS/Kafka',
+          Threshold: stage.alarms.maxTimeLagSeconds,
+          Dimensions: Match.arrayWith([
+            { Name: 'Consumer Group', Value: mapping.consumerGroupId },
+            { Name: 'Topic', Value: mapping.topic },
+          ]),
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `orion-dev-${stage.name}-dlq-${mapping.topic}`,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          EvaluationPeriods: 1,
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: 'FILL(delivered, 0) + FILL(dropped, 0)' }),
+            Match.objectLike({
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({ MetricName: 'OnFailureDestinationDeliveredEventCount' }),
+              }),
+            }),
+          ]),
+        });
+      }
+    }
+  });
+
+  it('alarms per stage on error rate (metric math) and on the P99 pipeline age', () => {
+    for (const stage of STAGES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `orion-dev-${stage.name}-error-rate`,
+        Threshold: stage.alarms.maxErrorRate,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: Match.stringLikeRegexp('errors / invocations') }),
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: 'Errors', Namespace: 'AWS/Lambda' }),
+            }),
+          }),
+          Match.objectLike({
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: METRIC.recordsFailed, Namespace: METRICS_NAMESPACE }),
+            }),
+          }),
+        ]),
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `orion-dev-${stage.name}-pipeline-age-p99`,
+        MetricName: METRIC.pipelineAgeMs,
+        Namespace: METRICS_NAMESPACE,
+        ExtendedStatistic: 'p99',
+        Threshold: stage.alarms.maxPipelineAgeP99Ms,
+        Dimensions: [
+          { Name: 'service', Value: `orion-${stage.name}` },
+          { Name: 'stage', Value: stage.name },
+        ],
+      });
+    }
+    const mappings = STAGES.flatMap(eventSourceMappingsOf).length;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3 * mappings + 2 * STAGES.length);
+  });
+
+  it('has one dashboard with throughput, lag, errors and DLQ for every stage', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(
+      Object.values(resources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody,
+    );
+    for (const stage of STAGES) {
+      for (const title of [
+        'records per minute',
+        'consumer lag',
+        'error rate',
+        `records to ${TOPIC.dlq}`,
+        'pipeline age',
+      ]) {
+        expect(body).toContain(`${stage.name}: ${title}`);
+      }
+    }
+  });
+});
+
+describe('replay function (extension point)', () => {
+  it('is declared with its job table, one concurrent run, and reader-group-scoped IAM when its handler exists', () => {
+    const [, replay] = Object.entries(resources('AWS::Lambda::Function')).find(
+      ([, r]) => r.Properties.FunctionName === 'orion-dev-replay',
+    )!;
+    expect(replay.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(replay.Properties.Timeout).toBe(900);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'orion-dev-replay-jobs',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    const groups = statementsOf(replay).find((s) => s.Sid === 'TransientReaderGroups')!;
+    expect(arnSuffixes(groups.Resource)).toEqual(['/orion-replay-reader.*']);
+    // No event source mapping invokes it.
+    for (const esm of Object.values(resources('AWS::Lambda::EventSourceMapping'))) {
+      expect(JSON.stringify(esm.Properties.FunctionName)).not.toContain('Replay');
+    }
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports no unsuppressed AwsSolutions error or warning', () => {
+    expect(synth.findings).toEqual([]);
+  });
+});
