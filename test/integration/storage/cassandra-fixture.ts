@@ -20,7 +20,7 @@ export async function storageFixture(
     CASSANDRA_CONTACT_POINTS: endpoints.cassandraContactPoints.join(','),
     CASSANDRA_LOCAL_DC: endpoints.cassandraDatacenter,
     CASSANDRA_KEYSPACE: uniqueName(prefix).toLowerCase(),
-    CASSANDRA_WRITE_CONCURRENCY: '32',
+    CASSANDRA_WRITE_CONCURRENCY: '64',
   }) as LocalCassandraConfig;
   const client = await createCassandraClient(config);
   try {

@@ -9,7 +9,7 @@ describe('cassandraConfigFromEnv', () => {
       contactPoints: ['127.0.0.1:9042'],
       localDataCenter: 'datacenter1',
       keyspace: 'orion',
-      writeConcurrency: 32,
+      writeConcurrency: 64,
       requestTimeoutMs: 10_000,
     });
   });
