@@ -1,0 +1,9 @@
+/** The local Kafka event source mapping emulator (see DESIGN §5). */
+export * from './event-source-mapping.ts';
+export * from './handler-loader.ts';
+export * from './lag.ts';
+export * from './mapping-config.ts';
+export * from './on-failure-record.ts';
+export * from './payload-size.ts';
+export * from './pipeline.ts';
+export type * from './types.ts';
