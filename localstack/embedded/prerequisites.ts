@@ -28,7 +28,7 @@ export function parseJavaVersion(output: string): number | undefined {
 /** Throws a StackError saying how to install Java when there is no Java 17+ runtime. */
 export function checkJava(env: NodeJS.ProcessEnv = process.env): { executable: string; version: number } {
   const executable = javaExecutable(env);
-  const result = spawnSync(executable, ['-version'], { encoding: 'utf8' });
+  const result = spawnSync(executable, ['-version'], { encoding: 'utf8', env });
   if (result.error) {
     throw new StackError(
       'JAVA_MISSING',
@@ -49,8 +49,8 @@ export function checkJava(env: NodeJS.ProcessEnv = process.env): { executable: s
 }
 
 /** Throws a StackError saying how to install Maven when `mvn` is not on the PATH. */
-export function checkMaven(): string {
-  const result = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
+export function checkMaven(env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync('mvn', ['-v'], { encoding: 'utf8', env });
   if (result.error || result.status !== 0) {
     throw new StackError(
       'MAVEN_MISSING',
