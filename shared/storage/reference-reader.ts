@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type BatchGetOptions, batchGetItems, type TableKeys } from './dynamodb-batch-get.ts';
+import { sharedDynamoDb } from './dynamodb-client.ts';
 import { REFERENCE_TABLES, type ReferenceKind, referenceTableName } from './reference-tables.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -102,4 +103,20 @@ export class ReferenceReader {
   clear(): void {
     for (const cache of Object.values(this.#caches)) cache.clear();
   }
+}
+
+let shared: ReferenceReader | undefined;
+
+/**
+ * The execution environment's reader (and its cache), configured from `process.env`
+ * (`DYNAMODB_ENDPOINT`, `AWS_REGION`, `REFERENCE_TABLE_PREFIX`, `REFERENCE_CACHE_TTL_MS`) on first use.
+ *
+ * @example const { cells } = await sharedReferenceReader().lookup({ cells: ['208-01-1-1'] });
+ */
+export function sharedReferenceReader(): ReferenceReader {
+  if (!shared) {
+    const { doc, config } = sharedDynamoDb();
+    shared = new ReferenceReader(doc, { prefix: config.tablePrefix, ttlMs: config.cacheTtlMs });
+  }
+  return shared;
 }
