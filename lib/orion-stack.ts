@@ -30,6 +30,7 @@ import { ReferenceTables } from './constructs/reference-tables.ts';
 import { ReplayFunction } from './constructs/replay-function.ts';
 import { StageAlarms } from './constructs/stage-alarms.ts';
 import { StageFunction } from './constructs/stage-function.ts';
+import { assertFitsOnePollerGroup } from './kafka/kafka-event-source-mapping.ts';
 
 /** Properties of {@link OrionStack}. */
 export interface OrionStackProps extends StackProps {
@@ -98,6 +99,8 @@ export class OrionStack extends Stack {
         KEYSPACES_ENDPOINT: this.hotStorage.endpoint,
       },
     };
+    // All mappings share one poller group: EPU capacity is billed for the group, not per mapping.
+    assertFitsOnePollerGroup(STAGES);
     const functions = new Map<string, StageFunction>();
     for (const stage of STAGES) {
       const stageFunction = new StageFunction(this, `Stage-${stage.name}`, {
@@ -108,6 +111,7 @@ export class OrionStack extends Stack {
         projectRoot: props.projectRoot,
         entry: entryOf(stage.functionDir),
         logRetention: retentionDays(config.logRetentionDays),
+        pollerGroupName: prefix,
         environment: { ...kafkaEnvironment, ...stageEnvironment[stage.name] },
         // Storage is the only stage with a downstream capacity to protect (Keyspaces writes):
         // cap it at one concurrent batch per partition of its source topics.

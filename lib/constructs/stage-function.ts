@@ -51,6 +51,8 @@ export interface StageFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** @default 30 days */
   readonly logRetention?: logs.RetentionDays;
+  /** Provisioned poller group shared by the pipeline's mappings (EPU capacity). @default none */
+  readonly pollerGroupName?: string;
   /** @default 'INFO' */
   readonly logLevel?: string;
 }
@@ -99,6 +101,7 @@ export class StageFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: stageServiceName(stage),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         ORION_ENV: props.envName,
         ORION_STAGE: stage.name,
         ...props.environment,
@@ -109,7 +112,9 @@ export class StageFunction extends Construct {
       const resource = new lambda.CfnEventSourceMapping(
         this,
         `Mapping-${spec.topic}`,
-        kafkaEventSourceMappingProps(stage, spec, cluster.clusterArn, this.function.functionName),
+        kafkaEventSourceMappingProps(stage, spec, cluster.clusterArn, this.function.functionName, {
+          pollerGroupName: props.pollerGroupName,
+        }),
       );
       // The mapping validates its role's permissions when it is created.
       resource.node.addDependency(this.function.role!);

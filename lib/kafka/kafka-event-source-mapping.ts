@@ -11,13 +11,28 @@
  *   `BisectBatchOnFunctionError`: for Kafka sources these error-handling controls need provisioned mode;
  * - `DestinationConfig.OnFailure.Destination` `kafka://<topic>`: a topic of the same cluster, never
  *   the source topic (Lambda refuses the loop);
- * - `MetricsConfig.Metrics` ⊆ {EventCount, ErrorCount, KafkaMetrics}.
+ * - `MetricsConfig.Metrics` ⊆ {EventCount, ErrorCount, KafkaMetrics};
+ * - `ProvisionedPollerConfig.PollerGroupName`: mappings of one VPC that share Event Poller Unit
+ *   capacity (≤ 100 mappings per group, ≤ 2,000 maximum pollers summed over the group).
  */
 import type { aws_lambda as lambda } from 'aws-cdk-lib';
-import type { EventSourceMappingSpec, StageSpec } from '../../shared/pipeline/index.ts';
+import {
+  allEventSourceMappings,
+  type EventSourceMappingSpec,
+  type StageSpec,
+} from '../../shared/pipeline/index.ts';
 
 /** The ESM metric groups ORION enables: events, errors, and Kafka consumer lag. */
 export const ESM_METRICS = ['EventCount', 'ErrorCount', 'KafkaMetrics'] as const;
+
+/** Limits of one provisioned poller group (Lambda API reference, `ProvisionedPollerConfig`). */
+export const POLLER_GROUP_LIMITS = { mappings: 100, maximumPollers: 2_000 } as const;
+
+/** Options of {@link kafkaEventSourceMappingProps}. */
+export interface KafkaEventSourceMappingOptions {
+  /** Share EPU capacity with the other mappings of this group. @default no group */
+  readonly pollerGroupName?: string;
+}
 
 /** A pipeline value outside what AWS accepts for a Kafka event source mapping. */
 export class EventSourceMappingConfigError extends Error {
@@ -50,6 +65,7 @@ export function kafkaEventSourceMappingProps(
   mapping: EventSourceMappingSpec,
   clusterArn: string,
   functionName: string,
+  options: KafkaEventSourceMappingOptions = {},
 ): lambda.CfnEventSourceMappingProps {
   validate(stage, mapping);
   return {
@@ -64,6 +80,7 @@ export function kafkaEventSourceMappingProps(
     provisionedPollerConfig: {
       minimumPollers: stage.pollers.minimum,
       maximumPollers: stage.pollers.maximum,
+      ...(options.pollerGroupName ? { pollerGroupName: options.pollerGroupName } : {}),
     },
     maximumRetryAttempts: stage.retry.maximumRetryAttempts,
     maximumRecordAgeInSeconds: stage.retry.maximumRecordAgeInSeconds,
@@ -72,6 +89,22 @@ export function kafkaEventSourceMappingProps(
     destinationConfig: { onFailure: { destination: kafkaDestination(stage.onFailureTopic) } },
     metricsConfig: { metrics: [...ESM_METRICS] },
   };
+}
+
+/**
+ * Throws when the stages' mappings cannot share one poller group.
+ * @example assertFitsOnePollerGroup(STAGES) // 13 mappings, 58 maximum pollers: fine
+ */
+export function assertFitsOnePollerGroup(stages: readonly StageSpec[]): void {
+  const mappings = allEventSourceMappings(stages);
+  const pollers = stages.reduce((n, s) => n + s.pollers.maximum * s.sourceTopics.length, 0);
+  if (mappings.length > POLLER_GROUP_LIMITS.mappings || pollers > POLLER_GROUP_LIMITS.maximumPollers) {
+    throw new EventSourceMappingConfigError(
+      'ProvisionedPollerConfig.PollerGroupName',
+      `${mappings.length} mappings with ${pollers} maximum pollers exceed one poller group ` +
+        `(${POLLER_GROUP_LIMITS.mappings} mappings, ${POLLER_GROUP_LIMITS.maximumPollers} pollers)`,
+    );
+  }
 }
 
 function validate(stage: StageSpec, mapping: EventSourceMappingSpec): void {

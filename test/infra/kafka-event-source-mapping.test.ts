@@ -1,12 +1,13 @@
 /** The L1 mapping properties and their validation against the ranges AWS documents. */
 import { describe, expect, it } from 'vitest';
 import {
+  assertFitsOnePollerGroup,
   ESM_METRICS,
   EventSourceMappingConfigError,
   kafkaDestination,
   kafkaEventSourceMappingProps,
 } from '../../lib/kafka/kafka-event-source-mapping.ts';
-import { eventSourceMappingsOf, type StageSpec, stageSpec } from '../../shared/pipeline/index.ts';
+import { eventSourceMappingsOf, STAGES, type StageSpec, stageSpec } from '../../shared/pipeline/index.ts';
 
 const CLUSTER = 'arn:aws:kafka:eu-west-3:123456789012:cluster/orion-dev/abc-1';
 const stage = stageSpec('normalization');
@@ -40,6 +41,20 @@ describe('kafkaEventSourceMappingProps', () => {
     });
     expect(ESM_METRICS).toHaveLength(3);
     expect(kafkaDestination('cdr.dlq')).toBe('kafka://cdr.dlq');
+  });
+
+  it('adds the poller group when given, and checks the pipeline fits one group', () => {
+    const props = kafkaEventSourceMappingProps(stage, mapping!, CLUSTER, 'fn', {
+      pollerGroupName: 'orion-dev',
+    });
+    expect(props.provisionedPollerConfig).toEqual({
+      minimumPollers: stage.pollers.minimum,
+      maximumPollers: stage.pollers.maximum,
+      pollerGroupName: 'orion-dev',
+    });
+    expect(() => assertFitsOnePollerGroup(STAGES)).not.toThrow();
+    const greedy = STAGES.map((s) => ({ ...s, pollers: { minimum: 1, maximum: 200 } }));
+    expect(() => assertFitsOnePollerGroup(greedy)).toThrow(EventSourceMappingConfigError);
   });
 
   it('omits FunctionResponseTypes when partial batch responses are off', () => {

@@ -39,8 +39,8 @@ describe('orion:msk=provisioned', () => {
 
   it('fits the topic catalog to the broker count and keeps every config (min ISR included)', () => {
     const [resource] = Object.values(synth.template.findResources('Custom::OrionKafkaTopics'));
-    expect(resource.Properties.Serverless).toBe('false');
-    expect(JSON.parse(resource.Properties.Topics)).toEqual(resolveTopics(3));
+    expect(resource?.Properties.Serverless).toBe('false');
+    expect(JSON.parse(resource?.Properties.Topics)).toEqual(resolveTopics(3));
   });
 
   it('is cdk-nag clean', () => {

@@ -53,7 +53,7 @@ function event(
       RequestType: 'Update',
       PhysicalResourceId: physicalId,
       ResourceProperties: props as never,
-      OldResourceProperties: properties(),
+      OldResourceProperties: properties() as never,
     };
   }
   return {
