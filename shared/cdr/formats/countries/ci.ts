@@ -1,0 +1,42 @@
+import type { CountryFormat } from '../types.ts';
+
+/** Côte d'Ivoire: nested JSON, Abidjan time (UTC, no DST), durations in ms, KiB up/down, E.164. */
+export const CI_FORMAT: CountryFormat = {
+  country: 'ci',
+  description: 'Nested JSON, local time YYYYMMDDHHmmss, durations in ms, KiB up/down, E.164 (10-digit NSN)',
+  timeZone: 'Africa/Abidjan',
+  homeMcc: '612',
+  homeMncs: ['02', '03', '05'],
+  currency: 'XOF',
+  numbering: { callingCode: '225', trunkPrefix: '', nsnLengths: [10], internationalPrefix: '00' },
+  numberStyle: 'e164',
+  encoding: { kind: 'json', shape: 'nested' },
+  fields: {
+    recordType: 'cdr.type',
+    recordId: 'cdr.seq',
+    imsi: 'abonne.imsi',
+    msisdn: 'abonne.msisdn',
+    counterpart: 'evenement.correspondant',
+    start: 'evenement.debut',
+    duration: 'evenement.duree_ms',
+    volumeUp: 'data.up_kb',
+    volumeDown: 'data.down_kb',
+    charge: 'taxation.montant',
+    currency: 'taxation.devise',
+    cell: 'evenement.cellule',
+    roaming: 'itinerance',
+  },
+  time: { kind: 'local', pattern: 'YYYYMMDDHHmmss' },
+  duration: { kind: 'milliseconds' },
+  volumeUnit: 'kibibytes',
+  charge: { kind: 'decimal', separator: '.' },
+  roaming: { yes: [true], no: [false] },
+  jsonNumbers: ['duration', 'volumeUp', 'volumeDown', 'charge'],
+  recordTypes: {
+    VOIX_SORTANT: { type: 'voice', direction: 'mo' },
+    VOIX_ENTRANT: { type: 'voice', direction: 'mt' },
+    SMS_SORTANT: { type: 'sms', direction: 'mo' },
+    SMS_ENTRANT: { type: 'sms', direction: 'mt' },
+    DATA: { type: 'data', direction: 'mo' },
+  },
+};

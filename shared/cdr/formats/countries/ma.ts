@@ -1,0 +1,41 @@
+import type { CountryFormat } from '../types.ts';
+
+/** Morocco: flat JSON, Casablanca local time (Ramadan DST), international numbers without `+`. */
+export const MA_FORMAT: CountryFormat = {
+  country: 'ma',
+  description: 'Flat JSON, local time YYYY-MM-DDTHH:mm:ss (Ramadan DST), numbers 212… without +',
+  timeZone: 'Africa/Casablanca',
+  homeMcc: '604',
+  homeMncs: ['00', '01', '02'],
+  currency: 'MAD',
+  numbering: { callingCode: '212', trunkPrefix: '0', nsnLengths: [9], internationalPrefix: '00' },
+  numberStyle: 'international',
+  encoding: { kind: 'json', shape: 'flat' },
+  fields: {
+    recordType: 'type_appel',
+    recordId: 'id_cdr',
+    imsi: 'imsi',
+    msisdn: 'msisdn',
+    counterpart: 'correspondant',
+    start: 'date_debut',
+    duration: 'duree_sec',
+    volume: 'volume_octets',
+    charge: 'montant',
+    currency: 'devise',
+    cell: 'cellule',
+    roaming: 'roaming',
+  },
+  time: { kind: 'local', pattern: 'YYYY-MM-DDTHH:mm:ss' },
+  duration: { kind: 'seconds' },
+  volumeUnit: 'bytes',
+  charge: { kind: 'decimal', separator: '.' },
+  roaming: { yes: [true], no: [false] },
+  jsonNumbers: ['duration', 'volume', 'charge'],
+  recordTypes: {
+    VOICE_OUT: { type: 'voice', direction: 'mo' },
+    VOICE_IN: { type: 'voice', direction: 'mt' },
+    SMS_OUT: { type: 'sms', direction: 'mo' },
+    SMS_IN: { type: 'sms', direction: 'mt' },
+    DATA: { type: 'data', direction: 'mo' },
+  },
+};

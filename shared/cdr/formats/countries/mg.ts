@@ -1,0 +1,41 @@
+import type { CountryFormat } from '../types.ts';
+
+/** Madagascar: flat JSON with short keys, epoch milliseconds, durations in ms, national numbers, MGA. */
+export const MG_FORMAT: CountryFormat = {
+  country: 'mg',
+  description: 'Flat JSON with short keys, epoch ms, durations in ms, national numbers 03…, MGA decimals',
+  timeZone: 'Indian/Antananarivo',
+  homeMcc: '646',
+  homeMncs: ['01', '02', '04'],
+  currency: 'MGA',
+  numbering: { callingCode: '261', trunkPrefix: '0', nsnLengths: [9], internationalPrefix: '00' },
+  numberStyle: 'national',
+  encoding: { kind: 'json', shape: 'flat' },
+  fields: {
+    recordType: 't',
+    recordId: 'i',
+    imsi: 'imsi',
+    msisdn: 'a',
+    counterpart: 'b',
+    start: 'ts',
+    duration: 'd',
+    volume: 'v',
+    charge: 'm',
+    currency: 'c',
+    cell: 'cell',
+    roaming: 'r',
+  },
+  time: { kind: 'epoch-millis' },
+  duration: { kind: 'milliseconds' },
+  volumeUnit: 'bytes',
+  charge: { kind: 'decimal', separator: '.' },
+  roaming: { yes: [1], no: [0] },
+  jsonNumbers: ['start', 'duration', 'volume', 'roaming'],
+  recordTypes: {
+    A: { type: 'voice', direction: 'mo' },
+    B: { type: 'voice', direction: 'mt' },
+    C: { type: 'sms', direction: 'mo' },
+    D: { type: 'sms', direction: 'mt' },
+    E: { type: 'data', direction: 'mo' },
+  },
+};

@@ -1,0 +1,41 @@
+import type { CountryFormat } from '../types.ts';
+
+/** Poland: nested JSON, ISO 8601 times with offset, 9-digit national numbers, PLN decimals as strings. */
+export const PL_FORMAT: CountryFormat = {
+  country: 'pl',
+  description: 'Nested JSON, ISO 8601 with offset, 9-digit national numbers, amounts as decimal strings',
+  timeZone: 'Europe/Warsaw',
+  homeMcc: '260',
+  homeMncs: ['01', '02', '03', '06'],
+  currency: 'PLN',
+  numbering: { callingCode: '48', trunkPrefix: '', nsnLengths: [9], internationalPrefix: '00' },
+  numberStyle: 'national',
+  encoding: { kind: 'json', shape: 'nested' },
+  fields: {
+    recordType: 'rekord.typ',
+    recordId: 'rekord.id',
+    imsi: 'abonent.imsi',
+    msisdn: 'abonent.msisdn',
+    counterpart: 'polaczenie.numer_b',
+    start: 'polaczenie.poczatek',
+    duration: 'polaczenie.czas_trwania_s',
+    volume: 'dane.bajty',
+    charge: 'oplata.kwota',
+    currency: 'oplata.waluta',
+    cell: 'polaczenie.komorka',
+    roaming: 'roaming',
+  },
+  time: { kind: 'iso-offset' },
+  duration: { kind: 'seconds' },
+  volumeUnit: 'bytes',
+  charge: { kind: 'decimal', separator: '.' },
+  roaming: { yes: ['T'], no: ['N'] },
+  jsonNumbers: ['duration', 'volume'],
+  recordTypes: {
+    POL_WYCH: { type: 'voice', direction: 'mo' },
+    POL_PRZY: { type: 'voice', direction: 'mt' },
+    SMS_WYCH: { type: 'sms', direction: 'mo' },
+    SMS_PRZY: { type: 'sms', direction: 'mt' },
+    TRANSMISJA: { type: 'data', direction: 'mo' },
+  },
+};

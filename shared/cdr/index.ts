@@ -1,0 +1,65 @@
+/**
+ * ORION's CDR domain: country formats, validation, normalization, enrichment, fraud rules,
+ * reference data and the CDR generator. Pure code: no Kafka, no I/O.
+ */
+
+export { type CdrIdentity, cdrIdOf } from './cdr-id.ts';
+export {
+  CURRENCY_CODES,
+  CURRENCY_EXPONENT,
+  type CurrencyCode,
+  decimalToMinorUnits,
+  isCurrencyCode,
+  minorUnitsToDecimal,
+} from './currency.ts';
+// Country formats
+export { COUNTRY_FORMATS } from './formats/catalog.ts';
+export {
+  type CompiledFormat,
+  compileFormat,
+  FIELD_NAMES,
+  type FieldName,
+  type RawFields,
+} from './formats/compile.ts';
+export { compiledFormatOf } from './formats/compiled-catalog.ts';
+export type * from './formats/types.ts';
+// Generator
+export {
+  CdrGenerator,
+  type CdrGeneratorOptions,
+  type GeneratedCdr,
+  generateCdrs,
+} from './generator/cdr-generator.ts';
+export { encodeCdr, type LogicalCdr } from './generator/encode.ts';
+export { DEFAULT_INVALID_SHARES, INVALID_KINDS, type InvalidKind } from './generator/invalid-kinds.ts';
+export { createRandom, type Random } from './generator/prng.ts';
+export * from './limits.ts';
+export { maskImsi, maskMsisdn } from './mask.ts';
+export { normalizeCdr } from './normalization/normalize.ts';
+export { formatNumber, type NumberingPlan, type NumberStyle, toE164 } from './numbering.ts';
+export { countryOfRawTopic } from './raw-topic.ts';
+export { REJECT_REASON, REJECT_REASONS, type RejectReason } from './reason-codes.ts';
+export {
+  DIRECTIONS,
+  type Direction,
+  RECORD_TYPES,
+  type RecordType,
+  type RecordTypeMeaning,
+} from './record-type.ts';
+export { referenceCells, referenceDataOf, referenceSubscribers } from './reference-data/files.ts';
+// Reference data
+export * from './reference-data/schemas.ts';
+// Reason codes, rejection, limits, masking
+export { CdrRejection, rejectWith } from './rejection.ts';
+export { writeUnifiedCdr, writeValidatedCdr } from './schema/serialize.ts';
+export { UNIFIED_CDR_VERSION, type UnifiedCdr, UnifiedCdrSchema } from './schema/unified-cdr.ts';
+// Schemas and ids
+export { VALIDATED_CDR_VERSION, type ValidatedCdr, ValidatedCdrSchema } from './schema/validated-cdr.ts';
+export { normalizationStage } from './stages/normalization-stage.ts';
+// Stages
+export { type ValidationStageOptions, validationStage } from './stages/validation-stage.ts';
+export { localToUtcMs, utcToLocalMs } from './time/local-time.ts';
+export { compileTimeFormat, type TimeCodec, type TimeFormat } from './time/time-format.ts';
+export { zoneOffsetMs } from './time/zone-offset.ts';
+// Validation and normalization
+export { type ValidationClock, validateRawCdr } from './validation/validate-raw.ts';
