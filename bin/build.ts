@@ -51,9 +51,19 @@ export function deployedEsbuildOptions(): BuildOptions {
     treeShaking: true,
     legalComments: 'none',
     ...(b.banner ? { banner: { js: b.banner } } : {}),
+    alias: aliasesOf(b.esbuildArgs ?? {}),
     logLevel: 'warning',
     metafile: true,
   };
+}
+
+/** The `--alias:<from>` esbuild arguments of the CDK bundling, as esbuild's `alias` option. */
+function aliasesOf(args: Readonly<Record<string, unknown>>): Record<string, string> {
+  const alias: Record<string, string> = {};
+  for (const [flag, to] of Object.entries(args)) {
+    if (flag.startsWith('--alias:') && typeof to === 'string') alias[flag.slice('--alias:'.length)] = to;
+  }
+  return alias;
 }
 
 /** The npm package an esbuild input path belongs to (`(project)` for our own code). */
