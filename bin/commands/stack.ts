@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { latestColdStarts } from '../../localstack/embedded/cold-starts.ts';
 import { resolveClasspath } from '../../localstack/embedded/maven.ts';
 import { DEFAULT_STACK_HOME, stackPaths } from '../../localstack/embedded/paths.ts';
 import { checkJava, checkMaven } from '../../localstack/embedded/prerequisites.ts';
@@ -155,5 +156,15 @@ export function registerStackCommands(program: Command): void {
             `${r.resolvedNow ? `resolved in ${seconds(r.ms)}` : 'already resolved'} → ${r.classpathFile}`,
         );
       }
+      const measured = latestColdStarts();
+      console.log(
+        measured.size === 0
+          ? 'Cold start: not measured on this machine yet (run `npx orion stack up`).'
+          : `Cold start measured on this machine (launch → healthy; targets: stack < 60 s, Kafka < 15 s):\n${[
+              ...measured.entries(),
+            ]
+              .map(([what, c]) => `  ${what.padEnd(24)} ${seconds(c.ms)}  (${c.at})`)
+              .join('\n')}`,
+      );
     });
 }

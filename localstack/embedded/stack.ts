@@ -7,6 +7,7 @@
  * // … use 127.0.0.1:9092, 127.0.0.1:9042, http://127.0.0.1:8000 …
  * await stackDown();
  */
+import { recordColdStarts } from './cold-starts.ts';
 import type { ComponentDriver, LaunchContext } from './component.ts';
 import { cassandraDriver } from './components/cassandra.ts';
 import { dynamodbDriver } from './components/dynamodb.ts';
@@ -279,7 +280,17 @@ export async function stackUp(opts: StackOptions = {}): Promise<ComponentReport[
         failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason))).join('\n\n'),
       );
     }
-    return results.map((x) => (x as PromiseFulfilledResult<ComponentReport>).value);
+    const reports = results.map((x) => (x as PromiseFulfilledResult<ComponentReport>).value);
+    const fresh = reports.filter((x) => x.outcome === 'started' && x.coldStartMs !== undefined);
+    const at = new Date().toISOString();
+    const brokersOf = (c: ComponentName) => (c === 'kafka' ? { brokers: r.brokers } : {});
+    recordColdStarts([
+      ...fresh.map((x) => ({ what: x.component, ms: x.coldStartMs!, at, ...brokersOf(x.component) })),
+      ...(fresh.length === COMPONENTS.length
+        ? [{ what: 'stack', ms: Math.max(...fresh.map((x) => x.coldStartMs!)), brokers: r.brokers, at }]
+        : []),
+    ]);
+    return reports;
   });
 }
 
