@@ -46,6 +46,7 @@ interface Resolved {
   readonly components: readonly ComponentName[];
   readonly external: Readonly<Record<ComponentName, string | undefined>>;
   readonly log: (line: string) => void;
+  readonly healthTimeoutMs?: number;
 }
 
 function resolveOptions(opts: StackOptions): Resolved {
@@ -66,6 +67,7 @@ function resolveOptions(opts: StackOptions): Resolved {
       dynamodb: endpoints.external.dynamodb ? endpoints.dynamodbEndpoint : undefined,
     },
     log: opts.log ?? (() => undefined),
+    healthTimeoutMs: opts.healthTimeoutMs,
   };
 }
 
@@ -229,7 +231,13 @@ async function upComponent(
   };
   updateComponentState(r.paths.stateFile, name, base);
   try {
-    const detail = await waitHealthy(driver, address, r.brokers, processes, driver.healthTimeoutMs);
+    const detail = await waitHealthy(
+      driver,
+      address,
+      r.brokers,
+      processes,
+      r.healthTimeoutMs ?? driver.healthTimeoutMs,
+    );
     const coldStartMs = Date.now() - launchedAt;
     updateComponentState(r.paths.stateFile, name, { ...base, coldStartMs });
     r.log(`${name}: healthy in ${(coldStartMs / 1000).toFixed(1)} s (${detail})`);

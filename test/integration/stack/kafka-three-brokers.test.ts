@@ -3,6 +3,7 @@
  * topics get RF 3 / min ISR 2 from the catalog rules, acks=all round trips work, and survive
  * the loss of one broker.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_STACK_HOME } from '../../../localstack/embedded/paths.ts';
@@ -39,6 +40,9 @@ describe('Kafka with three brokers', () => {
   };
 
   beforeAll(async () => {
+    // A fresh cluster each run: no topics or formatted storage left from an earlier one.
+    await stackDown(CLUSTER);
+    rmSync(CLUSTER.home!, { recursive: true, force: true });
     const [report] = await stackUp({ ...CLUSTER, log: (line) => console.log(`[three brokers] ${line}`) });
     console.log(
       `[three brokers] ${report?.outcome} kafka ${report?.version} at ${report?.address} (pids ${report?.pids.join(',')}) ` +

@@ -3,9 +3,10 @@
  * stack is never disturbed: cold start, idempotent up, stop/start by pid, a busy port, a foreign
  * healthy service.
  */
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StackError } from '../../../localstack/embedded/errors.ts';
 import { DEFAULT_STACK_HOME } from '../../../localstack/embedded/paths.ts';
 import { isOurProcess } from '../../../localstack/embedded/process.ts';
@@ -28,6 +29,11 @@ const PRIVATE: StackOptions = {
 describe('stack lifecycle (private one-broker Kafka on 29092)', () => {
   let pid = 0;
 
+  beforeAll(async () => {
+    // A truly cold start: no formatted storage left from an earlier run.
+    await stackDown(PRIVATE);
+    rmSync(PRIVATE.home!, { recursive: true, force: true });
+  });
   afterAll(async () => {
     await stackDown(PRIVATE);
   });
@@ -62,6 +68,22 @@ describe('stack lifecycle (private one-broker Kafka on 29092)', () => {
     const stopped = await stackDown(PRIVATE);
     expect(stopped).toEqual([{ component: 'kafka', pids: restarted.pids }]);
     expect(isOurProcess(restarted.pids[0]!, 'kafka-1')).toBe(false);
+  });
+
+  it('gives up on a component not healthy in time, with the tail of its log, leaving no process', async () => {
+    const opts = {
+      ...PRIVATE,
+      home: join(DEFAULT_STACK_HOME, 'it-slow'),
+      kafkaPort: 29292,
+      healthTimeoutMs: 300,
+    };
+    const error = await stackUp(opts).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StackError);
+    expect((error as StackError).code).toBe('UNHEALTHY');
+    expect((error as Error).message).toMatch(/kafka was not healthy at 127\.0\.0\.1:29292 after 0 s/);
+    expect((error as Error).message).toContain('kafka-1.log');
+    expect((error as Error).message).toContain('npx orion stack logs kafka');
+    expect(await stackStatus(opts)).toMatchObject([{ mode: 'stopped', alivePids: [] }]);
   });
 
   it('refuses a port held by something that is not Kafka, naming the port and its owner', async () => {
