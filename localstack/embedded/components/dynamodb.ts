@@ -1,6 +1,7 @@
 /**
- * DynamoDB Local (AWS's own, from Maven Central) on 127.0.0.1:8000, with its native SQLite
- * library (sqlite4java) copied where sqlite4java looks for it.
+ * DynamoDB Local (AWS's own, from Maven Central) on port 8000 (it has no bind-address option, so
+ * it listens on every interface; clients use 127.0.0.1), with its native SQLite library
+ * (sqlite4java) copied where sqlite4java looks for it.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -63,6 +64,8 @@ export const dynamodbDriver: ComponentDriver = {
         '-dbPath',
         dbDir,
         '-sharedDb',
+        // No usage reports from developer machines or CI (and no outbound calls that could hang).
+        '-disableTelemetry',
       ],
       cwd: dbDir,
       logFile,
