@@ -61,9 +61,7 @@ function suppressFor(construct: IConstruct): void {
           reason:
             'The Cassandra driver reads system tables (system.local, system.peers, system_schema.*) to discover the ' +
             'Keyspaces endpoint and the schema; Keyspaces names them /keyspace/system*. Select only, no Modify.',
-          appliesTo: [
-            'Resource::arn:<AWS::Partition>:cassandra:<AWS::Region>:<AWS::AccountId>:/keyspace/system*',
-          ],
+          appliesTo: [{ regex: '/^Resource::arn:.+:cassandra:.+:\\/keyspace\\/system\\*$/' }],
         },
       ],
       true,
@@ -77,7 +75,7 @@ function suppressFor(construct: IConstruct): void {
           reason:
             'The replay reader uses a transient consumer group per run, orion-replay-reader.<uuid>, so the group ARN ' +
             'ends with that prefix and a wildcard; no stage consumer group matches it.',
-          appliesTo: [{ regex: '/^Resource::arn:[^:]+:kafka:.*:group\\/.*\\/orion-replay-reader\\.\\*$/' }],
+          appliesTo: [{ regex: '/^Resource::arn:.+:kafka:.+:group\\/.+\\/orion-replay-reader\\.\\*$/' }],
         },
       ],
       true,

@@ -3,6 +3,7 @@
  * bundling skipped (`aws:cdk:bundling-stacks: []`) and stub handlers from `test/infra/fixtures`,
  * so a synthesis takes seconds. `npx cdk synth` bundles the real handlers.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Aspects } from 'aws-cdk-lib';
@@ -68,9 +69,7 @@ export function synthOrion(
   if (context['orion:nag'] !== false) Aspects.of(app).add(new AwsSolutionsChecks());
   const assembly = app.synth();
   const findings: NagFinding[] = [];
-  for (const [p, entries] of Object.entries(
-    assembly.getStackArtifact(stack.artifactId).manifest.metadata ?? {},
-  )) {
+  for (const [p, entries] of Object.entries(assembly.getStackArtifact(stack.artifactId).metadata)) {
     for (const entry of entries) {
       if (entry.type === 'aws:cdk:error' || entry.type === 'aws:cdk:warning') {
         findings.push({
