@@ -1,7 +1,7 @@
 /** `orion topics apply|list`: the topic catalog (shared/pipeline) applied to, and compared with, the cluster. */
 import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
-import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
+import { localKafkaBrokers } from '../../localstack/embedded/stack.ts';
 import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics, type TopicApplyReport } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
@@ -10,7 +10,7 @@ import { resolveTopics } from '../../shared/pipeline/index.ts';
 
 /** Runs `fn` with a connected admin client on the local (or `KAFKA_BROKERS`) cluster. */
 export async function withLocalAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const { kafkaBrokers } = localEndpoints();
+  const kafkaBrokers = localKafkaBrokers();
   const admin = createKafka({ brokers: kafkaBrokers, auth: 'none', clientId: 'orion-cli' }).admin();
   try {
     await admin.connect();

@@ -426,3 +426,18 @@ export async function stackStatus(opts: StackOptions = {}): Promise<ComponentSta
     }),
   );
 }
+
+/**
+ * Kafka bootstrap servers of the local stack: `KAFKA_BROKERS` when set, else every broker of the
+ * running embedded cluster (so a client still connects when one of three brokers is down), else
+ * the default broker.
+ *
+ * @example
+ * createKafka({ brokers: localKafkaBrokers(), auth: 'none', clientId: 'orion-cli' })
+ */
+export function localKafkaBrokers(opts: StackOptions = {}): string[] {
+  const endpoints = localEndpoints(opts.ignoreEnv ? {} : process.env);
+  if (endpoints.external.kafka) return endpoints.kafkaBrokers;
+  const recorded = readState(stackPaths(opts.home ?? DEFAULT_STACK_HOME).stateFile).components.kafka;
+  return recorded ? recorded.address.split(',') : endpoints.kafkaBrokers;
+}
