@@ -38,6 +38,22 @@ export function parseStages(value: string | undefined) {
     .map((name) => stageSpec(name));
 }
 
+/** Prints errors the pipeline survives (refused commits …), at most one line per 10 s. */
+function rateLimitedErrorLog(): (error: unknown) => void {
+  let last = 0;
+  let suppressed = 0;
+  return (error) => {
+    if (Date.now() - last < 10_000) {
+      suppressed++;
+      return;
+    }
+    last = Date.now();
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    console.error(`orion run: ${message}${suppressed ? ` (+${suppressed} more)` : ''}`);
+    suppressed = 0;
+  };
+}
+
 /** Registers `orion run`. */
 export function registerRunCommand(program: Command): void {
   program
@@ -63,6 +79,7 @@ export function registerRunCommand(program: Command): void {
         stages,
         bundled: opts.bundled ?? false,
         ...(opts.concurrency !== undefined ? { pollers: opts.concurrency } : {}),
+        onError: rateLimitedErrorLog(),
       });
       console.log(
         `orion run: ${pipeline.mappings.length} mapping(s) of ${stages.map((s) => s.name).join(', ')} on ${brokers.join(',')}` +
@@ -87,5 +104,7 @@ export function registerRunCommand(program: Command): void {
       await pipeline.stop();
       console.log(formatProgress(pipeline.stageTotals(), (Date.now() - started) / 1000));
       console.log('stopped.');
+      // The handlers keep their Kafka clients for the life of the execution environment, as on Lambda.
+      process.exit(process.exitCode ?? 0);
     });
 }
