@@ -90,9 +90,16 @@ export function registerStackCommands(program: Command): void {
       'Start Kafka, Cassandra and DynamoDB Local (reusing what already runs) and wait until healthy',
     )
     .option('--brokers <n>', 'Kafka brokers (3 gives RF 3 / min ISR 2)', (v) => Number.parseInt(v, 10), 1)
-    .action(async (opts: { brokers: number }) => {
+    .option('--kafka-port <port>', 'first Kafka broker port (with ORION_HOME, for a second cluster)', (v) =>
+      Number.parseInt(v, 10),
+    )
+    .action(async (opts: { brokers: number; kafkaPort?: number }) => {
       const started = Date.now();
-      const reports = await stackUp({ brokers: opts.brokers, log: (line) => console.log(line) });
+      const reports = await stackUp({
+        brokers: opts.brokers,
+        kafkaPort: opts.kafkaPort,
+        log: (line) => console.log(line),
+      });
       console.log(`\n${formatUpReport(reports)}`);
       const fresh = reports.filter((r) => r.outcome === 'started');
       console.log(
