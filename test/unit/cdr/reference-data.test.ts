@@ -23,8 +23,16 @@ describe('reference data files', () => {
   });
 });
 
+/** Table padding is the formatter's business (biome aligns markdown tables): compare content only. */
+const unpadded = (markdown: string) =>
+  markdown
+    .split('\n')
+    .map((line) => (line.startsWith('|') ? line.replace(/ {2,}/g, ' ').replace(/-{3,}/g, '---') : line))
+    .join('\n')
+    .trim();
+
 describe('FORMATS.md', () => {
   it('is generated from the current mappings', () => {
-    expect(file('FORMATS.md')).toBe(renderFormatsMarkdown());
+    expect(unpadded(file('FORMATS.md'))).toBe(unpadded(renderFormatsMarkdown()));
   });
 });
