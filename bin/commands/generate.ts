@@ -28,6 +28,8 @@ export interface GenerateOptions {
   readonly seed: number;
   /** Called after each chunk with the running totals. */
   readonly onProgress?: (report: GenerateReport) => void;
+  /** Called with each chunk's records the broker acknowledged, and when it acknowledged them. */
+  readonly onProduced?: (records: readonly GeneratedCdr[], acknowledgedAtMs: number) => void;
 }
 
 /** What was produced. */
@@ -79,7 +81,8 @@ export async function generateToKafka(options: GenerateOptions): Promise<Generat
   try {
     for (let done = 0; done < options.count; ) {
       const records = generator.batch(Math.min(chunk, options.count - done));
-      await produceChunk(producer, records, report);
+      const produced = await produceChunk(producer, records, report);
+      options.onProduced?.(produced, Date.now());
       done += records.length;
       report.durationMs = Date.now() - started;
       options.onProgress?.(report);
@@ -100,7 +103,7 @@ async function produceChunk(
   producer: ReturnType<ReturnType<typeof createKafka>['producer']>,
   records: readonly GeneratedCdr[],
   report: GenerateReport,
-): Promise<void> {
+): Promise<GeneratedCdr[]> {
   const byTopic = new Map<string, Message[]>();
   const large: GeneratedCdr[] = [];
   for (const r of records) {
@@ -133,6 +136,7 @@ async function produceChunk(
     report.expected[r.expected] = (report.expected[r.expected] ?? 0) + 1;
     report.perTopic[r.topic] = (report.perTopic[r.topic] ?? 0) + 1;
   }
+  return produced;
 }
 
 /** Parses `--countries fr,ma` (or `all`). */
