@@ -56,7 +56,11 @@ export function synthOrion(
   context: Record<string, unknown> = {},
   options: { functionsDir?: string } = {},
 ): SynthesizedOrion {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  // The feature flags and defaults of cdk.json, as `cdk synth` applies them.
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
   const config = readOrionConfig(app.node);
   const stack = new OrionStack(app, `Orion-${config.envName}`, {
     config,
