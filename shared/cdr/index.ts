@@ -12,6 +12,24 @@ export {
   isCurrencyCode,
   minorUnitsToDecimal,
 } from './currency.ts';
+export { HIGH_RISK_PREFIXES, matchingPrefix, PREMIUM_RATE_PREFIXES } from './enrichment/destination-risk.ts';
+export { enrichCdr, roamingStatusOf } from './enrichment/enrich.ts';
+export {
+  FRAUD_REASON,
+  FRAUD_REASONS,
+  FRAUD_WEIGHTS,
+  type FraudReason,
+  fraudScore,
+} from './enrichment/fraud-reasons.ts';
+export { batchFraudReasons, type RecordFraudContext, recordFraudReasons } from './enrichment/fraud-rules.ts';
+export {
+  DEFAULT_FRAUD_THRESHOLDS,
+  type FraudThresholds,
+  PEAK_THROUGHPUT_BYTES_PER_S,
+} from './enrichment/fraud-thresholds.ts';
+export { type InMemoryReferenceData, inMemoryReferenceData } from './enrichment/in-memory-reference-data.ts';
+// Enrichment and fraud
+export type { ReferenceDataPort } from './enrichment/reference-data-port.ts';
 // Country formats
 export { COUNTRY_FORMATS } from './formats/catalog.ts';
 export {
@@ -35,6 +53,7 @@ export { DEFAULT_INVALID_SHARES, INVALID_KINDS, type InvalidKind } from './gener
 export { createRandom, type Random } from './generator/prng.ts';
 export * from './limits.ts';
 export { maskImsi, maskMsisdn } from './mask.ts';
+export { countryOfImsi } from './mcc.ts';
 export { normalizeCdr } from './normalization/normalize.ts';
 export { formatNumber, type NumberingPlan, type NumberStyle, toE164 } from './numbering.ts';
 export { countryOfRawTopic } from './raw-topic.ts';
@@ -51,15 +70,29 @@ export { referenceCells, referenceDataOf, referenceSubscribers } from './referen
 export * from './reference-data/schemas.ts';
 // Reason codes, rejection, limits, masking
 export { CdrRejection, rejectWith } from './rejection.ts';
+export {
+  type EnrichedCdr,
+  EnrichedCdrSchema,
+  FraudInfoSchema,
+  type NetworkInfo,
+  NetworkInfoSchema,
+  ROAMING_STATUSES,
+  type RoamingStatus,
+  type SubscriberInfo,
+  SubscriberInfoSchema,
+  UNKNOWN,
+} from './schema/enriched-cdr.ts';
 export { writeUnifiedCdr, writeValidatedCdr } from './schema/serialize.ts';
 export { UNIFIED_CDR_VERSION, type UnifiedCdr, UnifiedCdrSchema } from './schema/unified-cdr.ts';
 // Schemas and ids
 export { VALIDATED_CDR_VERSION, type ValidatedCdr, ValidatedCdrSchema } from './schema/validated-cdr.ts';
+export { type EnrichmentStageOptions, enrichmentStage } from './stages/enrichment-stage.ts';
 export { normalizationStage } from './stages/normalization-stage.ts';
 // Stages
 export { type ValidationStageOptions, validationStage } from './stages/validation-stage.ts';
 export { localToUtcMs, utcToLocalMs } from './time/local-time.ts';
 export { compileTimeFormat, type TimeCodec, type TimeFormat } from './time/time-format.ts';
 export { zoneOffsetMs } from './time/zone-offset.ts';
+
 // Validation and normalization
 export { type ValidationClock, validateRawCdr } from './validation/validate-raw.ts';
