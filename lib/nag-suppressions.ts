@@ -63,6 +63,13 @@ function suppressFor(construct: IConstruct): void {
             'Keyspaces endpoint and the schema; Keyspaces names them /keyspace/system*. Select only, no Modify.',
           appliesTo: [{ regex: '/^Resource::arn:.+:cassandra:.+:\\/keyspace\\/system\\*$/' }],
         },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permission; Keyspaces ' +
+            'needs them to list the VPC endpoint in system.peers (read-only Describe calls).',
+          appliesTo: ['Resource::*'],
+        },
       ],
       true,
     );

@@ -94,6 +94,16 @@ export class HotStorage extends Construct {
         resources: [...this.tables.keys()].map((t) => arn(`/keyspace/${this.keyspaceName}/table/${t}`)),
       }),
     );
+    // Lets Keyspaces list the VPC endpoint's ENIs in system.peers, one per AZ: the driver then
+    // balances connections over them (Keyspaces guide, "Populating system.peers … with interface
+    // VPC endpoint information"). Describe calls take no resource ARN.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'KeyspacesVpcEndpointPeers',
+        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
+        resources: ['*'],
+      }),
+    );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'CassandraDriverSystemTables',
