@@ -10,7 +10,7 @@ import { type CassandraConfig, cassandraConfigFromEnv } from '../../shared/stora
 import { CdrRepository } from '../../shared/storage/cdr-repository.ts';
 import type { CdrRow } from '../../shared/storage/cdr-row.ts';
 import { CDR_SCHEMA_PATH, CDR_TABLE } from '../../shared/storage/cdr-schema.ts';
-import { applyCdrSchema } from '../../shared/storage/schema-apply.ts';
+import { applyCdrSchema, dropKeyspace } from '../../shared/storage/schema-apply.ts';
 
 /** Local config: CASSANDRA_* variables, contact points defaulting to the local stack. */
 function localConfig(keyspace?: string): CassandraConfig {
@@ -63,16 +63,22 @@ export function registerStorageCommands(program: Command): void {
     .description(`Create the keyspace and the CDR tables from ${CDR_SCHEMA_PATH} (idempotent)`)
     .option('--keyspace <name>', 'keyspace (default CASSANDRA_KEYSPACE or "orion")')
     .option('--ttl-days <days>', "override the tables' default TTL at creation", (v) => Number(v))
-    .action(async (options: { keyspace?: string; ttlDays?: number }) => {
+    .option(
+      '--recreate',
+      'drop the keyspace first (its rows are lost): after a key or type change in schema.cql',
+    )
+    .action(async (options: { keyspace?: string; ttlDays?: number; recreate?: boolean }) => {
       const config = localConfig(options.keyspace);
       const client = await createCassandraClient(config);
       try {
+        if (options.recreate) await dropKeyspace(client, config.keyspace);
         const report = await applyCdrSchema(client, {
           keyspace: config.keyspace,
           ...(options.ttlDays !== undefined ? { ttlSeconds: Math.round(options.ttlDays * 86_400) } : {}),
         });
+        const added = report.addedColumns.length ? ` (added ${report.addedColumns.join(', ')})` : '';
         console.log(
-          `keyspace ${report.keyspace}: tables ${report.tables.join(', ')} ready in ${report.ms} ms`,
+          `keyspace ${report.keyspace}: tables ${report.tables.join(', ')} ready in ${report.ms} ms${added}`,
         );
       } finally {
         await client.shutdown();

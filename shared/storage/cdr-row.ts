@@ -4,7 +4,10 @@
  * from it and the schema can never drift apart.
  */
 
-/** A stored CDR. `null` = no value (written as "unset", which creates no tombstone). */
+/**
+ * A stored CDR. `null` = no value (written as "unset", which creates no tombstone); network and
+ * subscriber columns are `null` when the cell or subscriber is unknown to the reference data.
+ */
 export interface CdrRow {
   readonly cdr_id: string;
   readonly imsi: string;
@@ -30,7 +33,10 @@ export interface CdrRow {
   readonly technology: string | null;
   readonly segment: string | null;
   readonly plan: string | null;
-  readonly fraud_score: number | null;
+  readonly payment: string | null;
+  /** `home`, `inbound_roaming` or `outbound_roaming`. */
+  readonly roaming_status: string;
+  readonly fraud_score: number;
   readonly fraud_reasons: readonly string[];
   /** The whole enriched CDR as JSON, so nothing is lost when columns are added later. */
   readonly payload: string;
@@ -60,6 +66,8 @@ export const CDR_COLUMNS = [
   'technology',
   'segment',
   'plan',
+  'payment',
+  'roaming_status',
   'fraud_score',
   'fraud_reasons',
   'payload',

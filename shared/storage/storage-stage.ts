@@ -11,6 +11,7 @@
 import { parseJsonObject } from '../cdr/formats/safe-json.ts';
 import { REJECT_REASON } from '../cdr/reason-codes.ts';
 import { CdrRejection } from '../cdr/rejection.ts';
+import { EnrichedCdrSchema } from '../cdr/schema/enriched-cdr.ts';
 import { schemaViolation } from '../cdr/stages/rejection-outcome.ts';
 import { type DoneOutcome, reject } from '../runtime/outcome.ts';
 import type { RecordResult, Stage } from '../runtime/stage.ts';
@@ -18,7 +19,7 @@ import type { StageRecord } from '../runtime/stage-record.ts';
 import type { CdrRepository } from './cdr-repository.ts';
 import type { CdrRow } from './cdr-row.ts';
 import { storageFailure } from './storage-errors.ts';
-import { eventTimeMsOf, StoredCdrSchema, toCdrRow } from './stored-cdr.ts';
+import { eventTimeMsOf, toCdrRow } from './stored-cdr.ts';
 
 /** The part of the repository the stage needs. */
 export type CdrWriter = Pick<CdrRepository, 'upsertMany'>;
@@ -92,7 +93,7 @@ function readEnrichedCdr(record: StageRecord) {
     throw new CdrRejection(REJECT_REASON.EMPTY_RECORD, 'record has no bytes');
   }
   const text = record.value.toString('utf8');
-  const parsed = StoredCdrSchema.safeParse(parseJsonObject(text));
+  const parsed = EnrichedCdrSchema.safeParse(parseJsonObject(text));
   if (!parsed.success) throw schemaViolation('enriched CDR', parsed.error);
   return { cdr: parsed.data, text };
 }

@@ -9,6 +9,7 @@ import {
   type LocalCassandraConfig,
 } from '../../../shared/storage/cassandra-config.ts';
 import type { CdrRow } from '../../../shared/storage/cdr-row.ts';
+import { dropKeyspace } from '../../../shared/storage/schema-apply.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 
 /** Config + connected client on a fresh, run-unique keyspace name (schema not applied). */
@@ -36,7 +37,7 @@ export async function storageFixture(
 /** Drops the test keyspace and closes the client. */
 export async function disposeStorageFixture(client: cassandra.Client, keyspace: string): Promise<void> {
   try {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    await dropKeyspace(client, keyspace);
   } finally {
     await client.shutdown();
   }
@@ -70,7 +71,9 @@ export function sampleRow(i: number, overrides: Partial<CdrRow> = {}): CdrRow {
     region: 'Île-de-France',
     technology: '4G',
     segment: 'consumer',
-    plan: 'postpaid',
+    plan: 'Essential 20GB',
+    payment: 'postpaid',
+    roaming_status: 'home',
     fraud_score: 0,
     fraud_reasons: [],
     payload: JSON.stringify({ cdr_id: `it-${i}` }),

@@ -32,6 +32,7 @@ describe('CDR hot storage on Cassandra', () => {
   it('applies the schema from schema.cql, idempotently, with the 90-day default TTL', async () => {
     const again = await applyCdrSchema(client, { keyspace: config.keyspace });
     expect(again.tables).toEqual([CDR_TABLE.bySubscriberDay, CDR_TABLE.byId]);
+    expect(again.addedColumns).toEqual([]);
     const rs = await client.execute(
       'SELECT table_name, default_time_to_live FROM system_schema.tables WHERE keyspace_name = ?',
       [config.keyspace],
@@ -45,6 +46,12 @@ describe('CDR hot storage on Cassandra', () => {
       [config.keyspace],
     );
     expect(ks.first()?.get('replication')).toMatchObject({ replication_factor: '1' });
+  });
+
+  it('adds the columns the CQL source gained to an existing table', async () => {
+    await client.execute(`ALTER TABLE ${config.keyspace}.${CDR_TABLE.byId} DROP payment`);
+    const report = await applyCdrSchema(client, { keyspace: config.keyspace });
+    expect(report.addedColumns).toEqual([`${CDR_TABLE.byId}.payment`]);
   });
 
   it('upserts: writing the same CDR twice leaves one row in each table', async () => {

@@ -1,15 +1,16 @@
 /**
  * Enriched CDRs and Kafka records for storage tests (unit and integration).
  */
+
+import type { EnrichedCdr } from '../../../shared/cdr/schema/enriched-cdr.ts';
 import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
-import type { StoredCdr } from '../../../shared/storage/stored-cdr.ts';
 
 /**
  * A valid enriched CDR; `i` varies the id (deterministic-id format) and the start time.
  *
  * @example sampleEnrichedCdr(1, { imsi: '208011111111111' })
  */
-export function sampleEnrichedCdr(i: number, overrides: Partial<StoredCdr> = {}): StoredCdr {
+export function sampleEnrichedCdr(i: number, overrides: Partial<EnrichedCdr> = {}): EnrichedCdr {
   const start = new Date(Date.UTC(2026, 10, 22, 9, 0, 0) + i * 1000);
   return {
     schema_version: 1,
@@ -30,8 +31,15 @@ export function sampleEnrichedCdr(i: number, overrides: Partial<StoredCdr> = {})
     msisdn: '+33612345678',
     counterpart: '+33698765432',
     cell_id: '208-01-1001-42',
-    network: { site_id: 'FR-SITE-0001', region: 'Bretagne', technology: '4G' },
-    subscriber: { segment: 'consumer', plan: 'Essential 20GB' },
+    network: { known: true, site_id: 'FR-SITE-0001', region: 'Bretagne', technology: '4G' },
+    subscriber: {
+      known: true,
+      segment: 'consumer',
+      plan: 'Essential 20GB',
+      payment: 'postpaid',
+      home_country: 'fr',
+      roaming_status: 'home',
+    },
     fraud: { score: 0, reasons: [] },
     ...overrides,
   };

@@ -40,6 +40,32 @@ describe('storageStage', () => {
     });
   });
 
+  it('leaves network and subscriber columns empty when the reference data did not know them', async () => {
+    const { writer, batches } = scriptedWriter();
+    const cdr = sampleEnrichedCdr(4, {
+      network: { known: false, site_id: 'unknown', region: 'unknown', technology: 'unknown' },
+      subscriber: {
+        known: false,
+        segment: 'unknown',
+        plan: 'unknown',
+        payment: 'unknown',
+        home_country: 'fr',
+        roaming_status: 'home',
+      },
+      fraud: { score: 45, reasons: ['UNKNOWN_CELL', 'UNKNOWN_HOME_SUBSCRIBER'] },
+    });
+    await storageStage({ writer }).processBatch([enrichedRecord(cdr)]);
+    expect(batches[0]?.[0]).toMatchObject({
+      site_id: null,
+      technology: null,
+      segment: null,
+      payment: null,
+      roaming_status: 'home',
+      fraud_score: 45,
+      fraud_reasons: ['UNKNOWN_CELL', 'UNKNOWN_HOME_SUBSCRIBER'],
+    });
+  });
+
   it.each([
     ['no bytes', null, 'EMPTY_RECORD'],
     ['not JSON', 'not json {', 'UNPARSEABLE'],
