@@ -109,7 +109,13 @@ describe('enrichment stage', () => {
   it('looks reference data up once per batch, with distinct keys only', async () => {
     const port = reference();
     const calls: string[][] = [];
-    const spy = { ...port, getCells: (ids: readonly string[]) => (calls.push([...ids]), port.getCells(ids)) };
+    const spy = {
+      ...port,
+      getCells: (ids: readonly string[]) => {
+        calls.push([...ids]);
+        return port.getCells(ids);
+      },
+    };
     await enrichmentStage(spy).processBatch(
       [cdr(), cdr(), cdr({ cell_id: CELL_2G.cell_id }), cdr()].map((c, i) =>
         stageRecord(TOPIC.normalized, JSON.stringify(c), c.imsi, i),

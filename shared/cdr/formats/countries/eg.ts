@@ -8,7 +8,7 @@ export const EG_FORMAT: CountryFormat = {
   homeMcc: '602',
   homeMncs: ['01', '02', '03', '04'],
   currency: 'EGP',
-  numbering: { callingCode: '20', trunkPrefix: '0', nsnLengths: [10], internationalPrefix: '00' },
+  numbering: { callingCode: '20', trunkPrefix: '0', nsnLengths: [9, 10], internationalPrefix: '00' },
   numberStyle: 'national',
   encoding: {
     kind: 'delimited',
