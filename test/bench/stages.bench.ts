@@ -1,5 +1,6 @@
 /**
- * `npm run bench:stages`: the cost of each stage per record, at batch sizes 100, 1 000 and 10 000,
+ * `npm run bench:stages`: the cost of each stage per record (validation, normalization, enrichment
+ * with in-memory reference data; storage's cost is Cassandra I/O, measured by the pipeline bench), at batch sizes 100, 1 000 and 10 000,
  * in one run and on one workload (generator output, 2 % invalid):
  *
  * - `stage`        — `stage.processBatch` only (pure domain code, no I/O);
@@ -23,7 +24,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kafka, Producer } from 'kafkajs';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
+import { inMemoryReferenceData } from '../../shared/cdr/enrichment/in-memory-reference-data.ts';
 import { generateCdrs } from '../../shared/cdr/generator/cdr-generator.ts';
+import { enrichmentStage } from '../../shared/cdr/stages/enrichment-stage.ts';
 import { normalizationStage } from '../../shared/cdr/stages/normalization-stage.ts';
 import { validationStage } from '../../shared/cdr/stages/validation-stage.ts';
 import { createKafka, createKafkaConnections, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
@@ -188,9 +191,16 @@ async function main(): Promise<void> {
     r.kind === 'forward' ? [{ topic: TOPIC.validated, key: r.key, value: Buffer.from(r.value) }] : [],
   );
   const normInput = toStageRecords(validated);
+  const normalized = (await normalization.processBatch(normInput)).flatMap((r) =>
+    r.kind === 'forward' ? [{ topic: TOPIC.normalized, key: r.key, value: Buffer.from(r.value) }] : [],
+  );
+  // Enrichment reads its reference data through its port: in memory here (no DynamoDB I/O), so
+  // its figures are the domain cost plus the Kafka produce.
+  const enrichment = enrichmentStage(inMemoryReferenceData());
   const workloads: Array<{ stage: Stage; records: StageRecord[] }> = [
     { stage: validation, records: raw },
     { stage: normalization, records: normInput },
+    { stage: enrichment, records: toStageRecords(normalized) },
   ];
 
   // Broker side: bench topics mirroring the catalog outputs, a batch producer, a naive producer.
@@ -206,7 +216,10 @@ async function main(): Promise<void> {
     );
   }
   const benchTopics = new Map<string, string>(
-    [TOPIC.validated, TOPIC.normalized, TOPIC.rejected].map((t) => [t, `bench.${runId}.${t}`]),
+    [TOPIC.validated, TOPIC.normalized, TOPIC.enriched, TOPIC.rejected].map((t) => [
+      t,
+      `bench.${runId}.${t}`,
+    ]),
   );
   const connections = createKafkaConnections(kafka);
   let naiveProducer: Producer | undefined;
