@@ -61,6 +61,8 @@ export class Poller {
   private killed = false;
   private loop: Promise<void> | undefined;
   private spaceWaiters: Array<() => void> = [];
+  private commitRunning: Promise<void> | undefined;
+  private commitAgain = false;
 
   constructor(private readonly deps: PollerDeps) {
     this.consumer = deps.kafka.consumer({
@@ -106,6 +108,7 @@ export class Poller {
     this.buffer.wake();
     this.releaseSpace();
     await this.loop;
+    await this.commitRunning;
     await this.commit();
     await this.consumer.disconnect();
   }
@@ -134,7 +137,7 @@ export class Poller {
     // Fetch position only: nothing is committed until the function is done with the records.
     resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     // Back-pressure: hold the fetch loop while the buffer has more than a few batches.
-    const highWater = Math.max(2 * this.deps.config.batchSize, 1000);
+    const highWater = Math.max(4 * this.deps.config.batchSize, 4000);
     while (
       !this.stopping &&
       isRunning() &&
@@ -165,7 +168,7 @@ export class Poller {
     while (!this.stopping) {
       if (this.buffer.count === 0) {
         await this.buffer.waitForPush(1000);
-        if (this.buffer.count === 0) await this.commit();
+        if (this.buffer.count === 0) this.requestCommit();
         continue;
       }
       if (windowMs > 0) {
@@ -210,8 +213,27 @@ export class Poller {
       if (this.killed) return;
       this.deps.counters.recordsPending -= batch.length - result.pending.length;
       this.markDone(batch, result.pending);
-      await this.commit();
+      this.requestCommit();
     }
+  }
+
+  /**
+   * Commits in the background so the next batch does not wait for the broker's round trip: one
+   * commit at a time, the latest done offsets each time (offsets only ever move forward).
+   */
+  private requestCommit(): void {
+    if (this.commitRunning) {
+      this.commitAgain = true;
+      return;
+    }
+    this.commitRunning = (async () => {
+      do {
+        this.commitAgain = false;
+        await this.commit();
+      } while (this.commitAgain && !this.killed);
+    })().finally(() => {
+      this.commitRunning = undefined;
+    });
   }
 
   /** Per partition of the batch: the next offset to commit. */
