@@ -7,16 +7,10 @@ import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import { CASSANDRA_DATACENTER, DYNAMODB_LOCAL_CREDENTIALS, DYNAMODB_LOCAL_REGION } from './endpoints.ts';
 
-/**
- * Asks the cluster for its metadata; fails unless at least `expectedBrokers` brokers answer.
- *
- * @example
- * await kafkaHealth(['127.0.0.1:9092'], 1) // '1 broker(s), controller 1'
- */
-export async function kafkaHealth(brokers: readonly string[], expectedBrokers = 1): Promise<string> {
+async function brokerView(broker: string): Promise<{ brokers: number; controller: number | null }> {
   const kafka = new Kafka({
     clientId: 'orion-stack-health',
-    brokers: [...brokers],
+    brokers: [broker],
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     requestTimeout: 5000,
@@ -26,13 +20,24 @@ export async function kafkaHealth(brokers: readonly string[], expectedBrokers = 
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    if (cluster.brokers.length < expectedBrokers) {
-      throw new Error(`${cluster.brokers.length} of ${expectedBrokers} brokers in the metadata`);
-    }
-    return `${cluster.brokers.length} broker(s), controller ${cluster.controller}`;
+    return { brokers: cluster.brokers.length, controller: cluster.controller };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * Asks every given broker for the cluster metadata; fails unless each of them answers and sees at
+ * least `expectedBrokers` brokers (a restarted broker is only healthy once all others know it).
+ *
+ * @example
+ * await kafkaHealth(['127.0.0.1:9092'], 1) // '1 broker(s), controller 1'
+ */
+export async function kafkaHealth(brokers: readonly string[], expectedBrokers = 1): Promise<string> {
+  const views = await Promise.all(brokers.map(brokerView));
+  const seen = Math.min(...views.map((v) => v.brokers));
+  if (seen < expectedBrokers) throw new Error(`${seen} of ${expectedBrokers} brokers in the metadata`);
+  return `${seen} broker(s), controller ${views[0]?.controller}`;
 }
 
 /**

@@ -253,7 +253,9 @@ async function upComponent(
   } catch (error) {
     // Leave nothing half-started behind.
     await Promise.all(launched.map((p) => stopProcess(p.pid, p.name, r.paths.pidFile(p.name), 5000)));
-    updateComponentState(r.paths.stateFile, name, undefined);
+    // After a failed restart of some Kafka nodes, keep the record of the nodes still running so
+    // that `down` can stop them.
+    updateComponentState(r.paths.stateFile, name, relaunch ? recorded : undefined);
     throw error;
   }
 }

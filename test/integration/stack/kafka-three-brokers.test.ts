@@ -6,8 +6,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { kafkaHealth } from '../../../localstack/embedded/health.ts';
 import { DEFAULT_STACK_HOME } from '../../../localstack/embedded/paths.ts';
-import { stackDown, stackUp, stopComponent } from '../../../localstack/embedded/stack.ts';
+import {
+  stackDown,
+  stackStatus,
+  stackUp,
+  startComponent,
+  stopComponent,
+} from '../../../localstack/embedded/stack.ts';
 import type { StackOptions } from '../../../localstack/embedded/types.ts';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount, describeTopics } from '../../../shared/kafka/topic-describe.ts';
@@ -90,5 +97,16 @@ describe('Kafka with three brokers', () => {
         .map((r) => r.value)
         .sort(),
     ).toEqual(messages.map((m) => m.value).sort());
+  });
+
+  it('restarts only the stopped broker, which rejoins the cluster', async () => {
+    const before = (await stackStatus(CLUSTER))[0]!;
+    expect(before.alivePids).toHaveLength(2);
+    const report = await startComponent('kafka', CLUSTER);
+    expect(report.outcome).toBe('started');
+    expect(report.pids).toHaveLength(3);
+    expect(report.pids).toEqual(expect.arrayContaining([...before.alivePids]));
+    // A fresh metadata request (the shared admin client caches the cluster view).
+    expect(await kafkaHealth(BROKERS, 3)).toMatch(/^3 broker/);
   });
 });
