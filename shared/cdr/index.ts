@@ -90,6 +90,7 @@ export { type EnrichmentStageOptions, enrichmentStage } from './stages/enrichmen
 export { normalizationStage } from './stages/normalization-stage.ts';
 // Stages
 export { type ValidationStageOptions, validationStage } from './stages/validation-stage.ts';
+export { isoUtc } from './time/iso-utc.ts';
 export { localToUtcMs, utcToLocalMs } from './time/local-time.ts';
 export { compileTimeFormat, type TimeCodec, type TimeFormat } from './time/time-format.ts';
 export { zoneOffsetMs } from './time/zone-offset.ts';

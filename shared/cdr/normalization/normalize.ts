@@ -2,13 +2,16 @@
  * Validated CDR → unified CDR: the country's record-type code becomes a unified type and
  * direction, times become UTC ISO strings, and the deterministic `cdr_id` is computed.
  */
-import { isCountryCode } from '../../pipeline/countries.ts';
 import { cdrIdOf } from '../cdr-id.ts';
 import { COUNTRY_FORMATS } from '../formats/catalog.ts';
 import { REJECT_REASON } from '../reason-codes.ts';
 import { rejectWith } from '../rejection.ts';
 import { UNIFIED_CDR_VERSION, type UnifiedCdr } from '../schema/unified-cdr.ts';
 import type { ValidatedCdr } from '../schema/validated-cdr.ts';
+import { isoUtc } from '../time/iso-utc.ts';
+
+/** Last instant `isoUtc` writes (9999-12-31T23:59:59.999Z). */
+const MAX_ISO_MS = 253_402_300_799_999;
 
 /**
  * Normalizes a validated CDR; throws a `CdrRejection` (UNKNOWN_COUNTRY, SCHEMA_VIOLATION,
@@ -17,7 +20,7 @@ import type { ValidatedCdr } from '../schema/validated-cdr.ts';
  * @example normalizeCdr(validated).record_type // 'voice'
  */
 export function normalizeCdr(cdr: ValidatedCdr): UnifiedCdr {
-  if (!isCountryCode(cdr.country)) {
+  if (typeof cdr.country !== 'string' || !Object.hasOwn(COUNTRY_FORMATS, cdr.country)) {
     return rejectWith(
       REJECT_REASON.UNKNOWN_COUNTRY,
       `country "${String(cdr.country).slice(0, 8)}" is not an ORION country`,
@@ -25,6 +28,8 @@ export function normalizeCdr(cdr: ValidatedCdr): UnifiedCdr {
   }
   if (
     !Number.isSafeInteger(cdr.startMs) ||
+    cdr.startMs < 0 ||
+    cdr.startMs > MAX_ISO_MS ||
     !Number.isSafeInteger(cdr.durationS) ||
     typeof cdr.recordType !== 'string'
   ) {
@@ -47,8 +52,8 @@ export function normalizeCdr(cdr: ValidatedCdr): UnifiedCdr {
     record_type: meaning.type,
     direction: meaning.direction,
     roaming: cdr.roaming,
-    start_time: new Date(cdr.startMs).toISOString(),
-    end_time: new Date(cdr.startMs + cdr.durationS * 1000).toISOString(),
+    start_time: isoUtc(cdr.startMs),
+    end_time: isoUtc(cdr.startMs + cdr.durationS * 1000),
     duration_s: cdr.durationS,
     volume_bytes: cdr.volumeBytes,
     charge_minor_units: cdr.chargeMinorUnits,

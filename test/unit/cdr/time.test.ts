@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTimeFormat, localToUtcMs, zoneOffsetMs } from '../../../shared/cdr/index.ts';
+import { compileTimeFormat, isoUtc, localToUtcMs, zoneOffsetMs } from '../../../shared/cdr/index.ts';
 
 const H = 3_600_000;
 
@@ -132,5 +132,24 @@ describe('time formats', () => {
     // The second 02:30 of the Paris overlap is written as 02:30 and read back as the first: inherent to local times.
     expect(paris.parse(paris.format(Date.UTC(2026, 9, 25, 1, 30)))).toBe(Date.UTC(2026, 9, 25, 0, 30));
     expect(paris.format(Date.UTC(2026, 2, 29, 1, 30))).toBe('20260329033000');
+  });
+});
+
+describe('isoUtc', () => {
+  it('writes exactly what Date.prototype.toISOString writes', () => {
+    const edges = [
+      0,
+      951_782_400_000,
+      4_107_542_400_000,
+      Date.UTC(2026, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2024, 1, 29, 12),
+      253_402_300_799_999,
+    ];
+    let seed = 1;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      edges.push(Math.floor((seed / 2 ** 31) * 253_402_300_799_999));
+    }
+    for (const ms of edges) expect(isoUtc(ms)).toBe(new Date(ms).toISOString());
   });
 });
