@@ -76,13 +76,18 @@ export function createDynamoDbDocumentClient(config: DynamoDbConfig): DynamoDBDo
 let shared: { doc: DynamoDBDocumentClient; config: DynamoDbConfig } | undefined;
 
 /**
- * The execution environment's document client and configuration, created on first use from
- * `process.env` and reused across invocations.
+ * The execution environment's document client and configuration, created on first use (from
+ * `config`, or `process.env` when not given) and reused across invocations.
+ *
+ * @example const { doc, config } = sharedDynamoDb();
  */
-export function sharedDynamoDb(): { doc: DynamoDBDocumentClient; config: DynamoDbConfig } {
+export function sharedDynamoDb(config?: DynamoDbConfig): {
+  doc: DynamoDBDocumentClient;
+  config: DynamoDbConfig;
+} {
   if (!shared) {
-    const config = dynamoDbConfigFromEnv();
-    shared = { doc: createDynamoDbDocumentClient(config), config };
+    const resolved = config ?? dynamoDbConfigFromEnv();
+    shared = { doc: createDynamoDbDocumentClient(resolved), config: resolved };
   }
   return shared;
 }

@@ -5,7 +5,6 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type BatchGetOptions, batchGetItems, type TableKeys } from './dynamodb-batch-get.ts';
-import { sharedDynamoDb } from './dynamodb-client.ts';
 import { REFERENCE_TABLES, type ReferenceKind, referenceTableName } from './reference-tables.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -25,6 +24,12 @@ export interface ReferenceReaderOptions {
   readonly negativeTtlMs?: number;
   readonly now?: () => number;
   readonly batchGet?: BatchGetOptions;
+  /**
+   * Checks (and may reshape) an item read from DynamoDB before it is cached and returned;
+   * `undefined` = invalid: treated and cached as absent, counted in `stats.invalid`.
+   * @default every item as stored
+   */
+  readonly parse?: (kind: ReferenceKind, item: ReferenceItem) => ReferenceItem | undefined;
 }
 
 /** Counters for tests and metrics. */
@@ -33,6 +38,8 @@ export interface ReferenceReaderStats {
   misses: number;
   /** `batchGetItems` waves sent (each is one or more `BatchGetItem` calls). */
   fetches: number;
+  /** Items found in DynamoDB but refused by `parse`. */
+  invalid: number;
 }
 
 /**
@@ -41,7 +48,7 @@ export interface ReferenceReaderStats {
  * const { cells, subscribers } = await reader.lookup({ cells: ['c1'], subscribers: [imsi] });
  */
 export class ReferenceReader {
-  readonly stats: ReferenceReaderStats = { hits: 0, misses: 0, fetches: 0 };
+  readonly stats: ReferenceReaderStats = { hits: 0, misses: 0, fetches: 0, invalid: 0 };
   readonly #doc: DynamoDBDocumentClient;
   readonly #options: ReferenceReaderOptions;
   readonly #caches: Record<ReferenceKind, TtlCache<ReferenceItem>>;
@@ -91,7 +98,9 @@ export class ReferenceReader {
       const kind = kindOfTable.get(request.table) as ReferenceKind;
       const items = found.get(request.table);
       for (const key of request.keys) {
-        const item = items?.get(key);
+        const raw = items?.get(key);
+        const item = raw === undefined || !this.#options.parse ? raw : this.#options.parse(kind, raw);
+        if (raw !== undefined && item === undefined) this.stats.invalid++;
         this.#caches[kind].set(key, item); // undefined = negative entry
         if (item !== undefined) result[kind].set(key, item);
       }
@@ -103,20 +112,4 @@ export class ReferenceReader {
   clear(): void {
     for (const cache of Object.values(this.#caches)) cache.clear();
   }
-}
-
-let shared: ReferenceReader | undefined;
-
-/**
- * The execution environment's reader (and its cache), configured from `process.env`
- * (`DYNAMODB_ENDPOINT`, `AWS_REGION`, `REFERENCE_TABLE_PREFIX`, `REFERENCE_CACHE_TTL_MS`) on first use.
- *
- * @example const { cells } = await sharedReferenceReader().lookup({ cells: ['208-01-1-1'] });
- */
-export function sharedReferenceReader(): ReferenceReader {
-  if (!shared) {
-    const { doc, config } = sharedDynamoDb();
-    shared = new ReferenceReader(doc, { prefix: config.tablePrefix, ttlMs: config.cacheTtlMs });
-  }
-  return shared;
 }

@@ -2,9 +2,10 @@
  * Reference data against the REAL DynamoDB Local: table creation, batched load of the repository's
  * files, batched lookups, and the per-environment cache (counted at the client's middleware stack).
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceCells, referenceDataOf } from '../../../shared/cdr/reference-data/files.ts';
+import { DynamoReferenceData } from '../../../shared/storage/dynamo-reference-data.ts';
 import {
   createDynamoDbDocumentClient,
   dynamoDbConfigFromEnv,
@@ -98,5 +99,25 @@ describe('reference data on DynamoDB Local', () => {
     now = 300_000; // TTL elapsed: DynamoDB is asked again
     await reader.lookup({ cells: cellIds.slice(0, 1) });
     expect(sends).toBe(1);
+  });
+
+  it('serves the enrichment port: typed cells and subscribers, invalid stored items treated as unknown', async () => {
+    await doc.send(
+      new PutCommand({
+        TableName: referenceTableName('cells', prefix),
+        Item: { cell_id: 'bad-cell', technology: '9G' },
+      }),
+    );
+    const port = new DynamoReferenceData(doc, { prefix, ttlMs: 300_000 });
+    sends = 0;
+    const found = await port.getCells([cells[0]?.cell_id as string, 'bad-cell', 'missing-cell']);
+    expect([...found.keys()]).toEqual([cells[0]?.cell_id]);
+    expect(found.get(cells[0]?.cell_id as string)).toEqual(cells[0]);
+    expect(port.reader.stats.invalid).toBe(1);
+    const subs = await port.getSubscribers([subscribers[1]?.imsi as string]);
+    expect(subs.get(subscribers[1]?.imsi as string)).toEqual(subscribers[1]);
+    expect(sends).toBe(2);
+    await port.getCells(['bad-cell', 'missing-cell']);
+    expect(sends).toBe(2); // both remembered as unknown
   });
 });
