@@ -87,7 +87,7 @@ export async function readRanges(options: ReadRangesOptions): Promise<ReadOutcom
   const onAbort = () => end({ complete: false });
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  const eachBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
+  const eachBatch = async ({ batch, heartbeat, resolveOffset }: EachBatchPayload) => {
     if (over) return;
     const cursor = pending.get(batch.partition);
     if (!cursor) return;
@@ -98,6 +98,8 @@ export async function readRanges(options: ReadRangesOptions): Promise<ReadOutcom
     try {
       const decision = records.length > 0 ? await onRecords(batch.partition, records, heartbeat) : 'continue';
       if (records.length > 0) cursor.next = Number(records[records.length - 1]?.offset) + 1;
+      // Moves the fetch position past this batch (nothing is committed: autoCommit is off).
+      resolveOffset(batch.lastOffset());
       // Offsets past the range in this batch prove nothing before `end` is left (compaction gaps).
       if (batch.messages.some((m) => Number(m.offset) >= cursor.end)) cursor.next = cursor.end;
       if (cursor.next >= cursor.end) markDone(consumer, topic, pending, batch.partition);

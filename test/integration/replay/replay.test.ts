@@ -35,7 +35,8 @@ describe('replay of AWS on-failure records (cdr.dlq)', () => {
     const dlq = await f.topic('dlq', 3);
     const raw = await f.topic('raw', 2);
     const sent = originals(raw, 12).map((o, i) => ({ ...o, headers: { 'trace-id': `t-${i}` } }));
-    await writeAwsDeadLetters(f.writer, dlq, sent, 3);
+    // Three produces: each partition holds several record batches, read one fetch after another.
+    for (let i = 0; i < 12; i += 4) await writeAwsDeadLetters(f.writer, dlq, sent.slice(i, i + 4), 3);
 
     const request = parseReplayRequest({ jobId: jobId(), batchSize: 5 });
     const first = await runReplay(request, f.deps(dlq));
@@ -63,6 +64,16 @@ describe('replay of AWS on-failure records (cdr.dlq)', () => {
     }
     expect(new Set(records.map((r) => r.headers[REPLAY_HEADER.id]?.toString())).size).toBe(12);
   });
+
+  it('reads a partition that takes several fetches (values of ~550 KB: one record batch per fetch)', async () => {
+    const dlq = await f.topic('dlq', 1);
+    const raw = await f.topic('raw', 1);
+    const big = originals(raw, 3).map((o) => ({ ...o, value: `${o.value}${'z'.repeat(550_000)}` }));
+    for (const o of big) await writeAwsDeadLetters(f.writer, dlq, [o], 1);
+    const summary = await runReplay(parseReplayRequest({ jobId: jobId() }), f.deps(dlq));
+    expect(summary).toMatchObject({ partial: false, invocation: { read: 3, republished: 3 } });
+    expect(await endOffsets(f.admin, raw)).toBe(3);
+  }, 60_000);
 
   it('a time range replays only the records written inside it', async () => {
     const dlq = await f.topic('dlq', 1);
@@ -146,7 +157,9 @@ describe('resumable and idempotent', () => {
   it('a replay stopped by its record budget and resumed with the same job id gives exact counts and no duplicate', async () => {
     const dlq = await f.topic('dlq', 2);
     const raw = await f.topic('raw', 2);
-    await writeAwsDeadLetters(f.writer, dlq, originals(raw, 30), 2);
+    // Three produces: each partition holds several record batches, read one fetch after another.
+    const all = originals(raw, 30);
+    for (let i = 0; i < 30; i += 10) await writeAwsDeadLetters(f.writer, dlq, all.slice(i, i + 10), 2);
     const base = { jobId: jobId(), batchSize: 4 };
 
     const first = await runReplay(parseReplayRequest({ ...base, maxRecords: 10 }), f.deps(dlq));
