@@ -7,8 +7,14 @@
  * bytes). Every line the handlers log is captured and checked for IMSIs/MSISDNs in clear.
  *
  * Reruns are independent: the generator seed (hence every record id) is unique to the run and
- * each topic is read from the offsets noted just before the step.
+ * each topic is read from the offsets noted just before the step. The pipeline topics are shared:
+ * a running `orion run`/ESM emulator may consume the same raw records and write the same outputs
+ * (at-least-once). Outputs are therefore counted once per identity (record id, cdr_id, source
+ * offset), after checking that any duplicate is byte-identical to the first copy.
  */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type cassandra from 'cassandra-driver';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratedCdr, generateCdrs } from '../../../shared/cdr/generator/cdr-generator.ts';
@@ -21,6 +27,18 @@ import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
 import { COUNTRY_CODES } from '../../../shared/pipeline/countries.ts';
 import { rawTopicOf, resolveTopics, TOPIC, TOPICS } from '../../../shared/pipeline/index.ts';
 import type { KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
+import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra-client.ts';
+import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra-config.ts';
+import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
+import {
+  createDynamoDbDocumentClient,
+  dynamoDbConfigFromEnv,
+  sharedDynamoDb,
+} from '../../../shared/storage/dynamodb-client.ts';
+import { readReferenceFiles } from '../../../shared/storage/reference-files.ts';
+import { loadReferenceData } from '../../../shared/storage/reference-loader.ts';
+import { dropReferenceTables, ensureReferenceTables } from '../../../shared/storage/reference-table-setup.ts';
+import { applyCdrSchema, dropKeyspace } from '../../../shared/storage/schema-apply.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { endOffsets, mskEventOf, type Offsets, type ReadRecord, readSince } from './kafka-io.ts';
 import { captureLogs, type LogCapture } from './log-capture.ts';
@@ -34,12 +52,17 @@ const TAG = `-${(SEED >>> 0).toString(36)}-`;
 /** The broker's default `message.max.bytes` is ~1 MB: larger values are injected in the event. */
 const BROKER_MAX_VALUE = 900_000;
 const COUNT = 500;
+/** This run's Cassandra keyspace and DynamoDB reference-table prefix. */
+const KEYSPACE = `it_stages_${SEED.toString(36)}`;
+const REFERENCE_PREFIX = `it-stages-${SEED.toString(36)}-`;
 
 let kafka: Kafka;
 let admin: Admin;
 let logs: LogCapture;
 const handlers: Record<string, KafkaHandler> = {};
 let generated: GeneratedCdr[];
+let cql: cassandra.Client;
+let dynamo: DynamoDBDocumentClient;
 
 /** Runs a handler on an event with every log line captured. */
 async function invoke(stage: string, event: KafkaEvent): Promise<KafkaBatchResponse> {
@@ -50,6 +73,30 @@ async function invoke(stage: string, event: KafkaEvent): Promise<KafkaBatchRespo
 async function ours(topic: string, from: Offsets, pick: (r: ReadRecord) => boolean): Promise<ReadRecord[]> {
   return (await readSince(kafka, admin, topic, from)).filter(pick);
 }
+
+/**
+ * One record per identity; duplicates (another consumer of the shared topics processing the same
+ * input) must be byte-identical copies.
+ */
+function distinct(records: readonly ReadRecord[], identity: (r: ReadRecord) => string): ReadRecord[] {
+  const first = new Map<string, ReadRecord>();
+  for (const r of records) {
+    const id = identity(r);
+    const seen = first.get(id);
+    if (!seen) first.set(id, r);
+    else {
+      expect(r.value?.equals(seen.value ?? Buffer.alloc(0)), `duplicate ${id} differs`).toBe(true);
+      expect(r.key?.equals(seen.key ?? Buffer.alloc(0))).toBe(true);
+    }
+  }
+  return [...first.values()];
+}
+
+const jsonField = (field: string) => (r: ReadRecord) => String(JSON.parse(r.value!.toString('utf8'))[field]);
+const sourceOf = (r: ReadRecord) => {
+  const m = decodeFailureHeaders(r.headers)!;
+  return `${m.sourceTopic}-${m.sourcePartition}@${m.sourceOffset}`;
+};
 
 const ourJson = (field: string) => (r: ReadRecord) => {
   try {
@@ -63,6 +110,18 @@ beforeAll(async () => {
   process.env.KAFKA_BROKERS = BOOTSTRAP;
   process.env.KAFKA_CLIENT_ID = 'it-stages';
   process.env.POWERTOOLS_SERVICE_NAME = 'orion-it';
+  process.env.DYNAMODB_ENDPOINT = endpoints.dynamodbEndpoint;
+  process.env.REFERENCE_TABLE_PREFIX = REFERENCE_PREFIX;
+  process.env.CASSANDRA_CONTACT_POINTS = endpoints.cassandraContactPoints.join(',');
+  process.env.CASSANDRA_LOCAL_DC = endpoints.cassandraDatacenter;
+  process.env.CASSANDRA_KEYSPACE = KEYSPACE;
+  // Reference data (DynamoDB Local) and hot-storage schema (Cassandra) of this run.
+  dynamo = createDynamoDbDocumentClient(dynamoDbConfigFromEnv());
+  await ensureReferenceTables(dynamo, REFERENCE_PREFIX);
+  await loadReferenceData(dynamo, readReferenceFiles(), { prefix: REFERENCE_PREFIX });
+  cql = await createCassandraClient(cassandraConfigFromEnv());
+  await cql.connect();
+  await applyCdrSchema(cql, { keyspace: KEYSPACE });
   kafka = testKafka('it-stages', brokers);
   admin = kafka.admin();
   await admin.connect();
@@ -83,16 +142,34 @@ beforeAll(async () => {
   logs = captureLogs();
   handlers.validation = (await import('../../../functions/validation/handler.ts')).handler;
   handlers.normalization = (await import('../../../functions/normalization/handler.ts')).handler;
+  handlers.enrichment = (await import('../../../functions/enrichment/handler.ts')).handler;
+  handlers.storage = (await import('../../../functions/storage/handler.ts')).handler;
 });
 
 afterAll(async () => {
   logs?.stop();
   for (const h of Object.values(handlers)) await h.close();
   await admin?.disconnect();
+  await sharedCassandraClient()
+    .then(({ client }) => client.shutdown())
+    .catch(() => undefined);
+  sharedDynamoDb().doc.destroy();
+  if (dynamo) {
+    await dropReferenceTables(dynamo, REFERENCE_PREFIX).catch(() => undefined);
+    dynamo.destroy();
+  }
+  if (cql) {
+    await dropKeyspace(cql, KEYSPACE).catch(() => undefined);
+    await cql.shutdown();
+  }
 });
 
 describe('stage handlers chained on the real stack', () => {
-  const state: { validated: ReadRecord[]; normalized: ReadRecord[] } = { validated: [], normalized: [] };
+  const state: { validated: ReadRecord[]; normalized: ReadRecord[]; enriched: ReadRecord[] } = {
+    validated: [],
+    normalized: [],
+    enriched: [],
+  };
 
   it('the generator covers every invalid kind, poison records included', () => {
     const kinds = new Set(generated.map((g) => g.expected));
@@ -153,7 +230,10 @@ describe('stage handlers chained on the real stack', () => {
       expect(await invoke('validation', mskEventOf(records, BOOTSTRAP))).toEqual({ batchItemFailures: [] });
     }
 
-    const validated = await ours(TOPIC.validated, validatedFrom, ourJson('recordId'));
+    const validated = distinct(
+      await ours(TOPIC.validated, validatedFrom, ourJson('recordId')),
+      jsonField('recordId'),
+    );
     const valid = generated.filter((g) => g.expected === 'valid');
     expect(validated).toHaveLength(valid.length);
     expect(new Set(validated.map((r) => r.key?.toString()))).toEqual(new Set(valid.map((g) => g.key))); // keys kept
@@ -189,7 +269,10 @@ describe('stage handlers chained on the real stack', () => {
     expect(await invoke('normalization', mskEventOf(state.validated, BOOTSTRAP))).toEqual({
       batchItemFailures: [],
     });
-    const normalized = await ours(TOPIC.normalized, from, ourJson('source_record_id'));
+    const normalized = distinct(
+      await ours(TOPIC.normalized, from, ourJson('source_record_id')),
+      jsonField('cdr_id'),
+    );
     expect(normalized).toHaveLength(state.validated.length);
     for (const r of normalized) {
       const cdr = JSON.parse(r.value!.toString('utf8'));
@@ -198,6 +281,56 @@ describe('stage handlers chained on the real stack', () => {
       expect(cdr.end_time).toMatch(/Z$/);
     }
     state.normalized = normalized;
+  });
+
+  it('enrichment: every unified CDR gains network, subscriber and fraud information on cdr.enriched', async () => {
+    expect(state.normalized.length).toBeGreaterThan(0);
+    const from = await endOffsets(admin, TOPIC.enriched);
+    expect(await invoke('enrichment', mskEventOf(state.normalized, BOOTSTRAP))).toEqual({
+      batchItemFailures: [],
+    });
+    const enriched = distinct(
+      await ours(TOPIC.enriched, from, ourJson('source_record_id')),
+      jsonField('cdr_id'),
+    );
+    expect(enriched).toHaveLength(state.normalized.length);
+    let knownCells = 0;
+    for (const r of enriched) {
+      const cdr = JSON.parse(r.value!.toString('utf8'));
+      expect(r.key?.toString()).toBe(cdr.imsi);
+      expect(cdr.fraud.score).toBeGreaterThanOrEqual(0);
+      expect(typeof cdr.subscriber.known).toBe('boolean');
+      if (cdr.network.known) knownCells++;
+    }
+    // Reference data was read from DynamoDB: most cells are known (the generator uses ~2 % unknown ones).
+    expect(knownCells / enriched.length).toBeGreaterThan(0.8);
+    state.enriched = enriched;
+  });
+
+  it('storage: every enriched CDR is in Cassandra once, and a redelivered batch adds no row', async () => {
+    expect(state.enriched.length).toBeGreaterThan(0);
+    const event = mskEventOf(state.enriched, BOOTSTRAP);
+    const rejectedFrom = await endOffsets(admin, TOPIC.rejected);
+    expect(await invoke('storage', event)).toEqual({ batchItemFailures: [] });
+    const ids = state.enriched.map((r) => JSON.parse(r.value!.toString('utf8')).cdr_id as string);
+    const count = async () =>
+      (await cql.execute(`SELECT COUNT(*) AS n FROM ${KEYSPACE}.${CDR_TABLE.byId}`))
+        .first()
+        .get('n')
+        .toNumber();
+    expect(await count()).toBe(new Set(ids).size);
+    const stored = await cql.execute(
+      `SELECT cdr_id, imsi FROM ${KEYSPACE}.${CDR_TABLE.byId} WHERE cdr_id = ?`,
+      [ids[0]],
+      {
+        prepare: true,
+      },
+    );
+    expect(stored.rowLength).toBe(1);
+    // Redelivery (ESM retry, replay): same rows, no duplicate, nothing rejected.
+    expect(await invoke('storage', event)).toEqual({ batchItemFailures: [] });
+    expect(await count()).toBe(new Set(ids).size);
+    expect(await endOffsets(admin, TOPIC.rejected)).toEqual(rejectedFrom);
   });
 
   it('no IMSI or MSISDN in clear in any line the handlers logged', () => {
