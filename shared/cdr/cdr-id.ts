@@ -4,7 +4,7 @@
  * (RFC 9562, custom hash-based). The same raw record always yields the same id, however often
  * it is redelivered or replayed, and whatever number or time notation its feed used.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The fields that identify a CDR. */
 export interface CdrIdentity {
@@ -23,19 +23,20 @@ const UNIT_SEPARATOR = '\u001f';
  * // 'xxxxxxxx-xxxx-8xxx-[89ab]xxx-xxxxxxxxxxxx', always the same for these fields
  */
 export function cdrIdOf(identity: CdrIdentity): string {
-  const hex = createHash('sha256')
-    .update(
-      identity.country +
-        UNIT_SEPARATOR +
-        identity.recordId +
-        UNIT_SEPARATOR +
-        identity.imsi +
-        UNIT_SEPARATOR +
-        identity.startMs +
-        UNIT_SEPARATOR +
-        identity.recordType,
-    )
-    .digest('hex');
+  // One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per record, far less GC than createHash.
+  const hex = hash(
+    'sha256',
+    identity.country +
+      UNIT_SEPARATOR +
+      identity.recordId +
+      UNIT_SEPARATOR +
+      identity.imsi +
+      UNIT_SEPARATOR +
+      identity.startMs +
+      UNIT_SEPARATOR +
+      identity.recordType,
+    'hex',
+  );
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

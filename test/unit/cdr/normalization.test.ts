@@ -65,6 +65,13 @@ describe('normalizeCdr', () => {
 });
 
 describe('cdr_id', () => {
+  it('is a UUIDv8 over SHA-256 of the business identity, stable across releases', () => {
+    // sha256('fr␟A1␟208011234567890␟0␟MOC') = 61f3d186f8427206c44089130b192907…
+    expect(
+      cdrIdOf({ country: 'fr', recordId: 'A1', imsi: '208011234567890', startMs: 0, recordType: 'MOC' }),
+    ).toBe('61f3d186-f842-8206-8440-89130b192907');
+  });
+
   it('is the same for the same raw record, every time', () => {
     const raw = Buffer.from(
       'MOC;FR-1;208011234567890;0612345678;0698765432;20260329133000;65;0;0,10;208-01-1234-5678;N',
