@@ -110,8 +110,10 @@ export async function applyTopics(
     });
   }
   if (plan.alterConfigs.length > 0) {
-    // AlterConfigs replaces a topic's whole set of overrides, so the plan carries the current
-    // overrides merged with the catalog's values: nothing set by hand is silently dropped.
+    // AlterConfigs (kafkajs has no IncrementalAlterConfigs) replaces a topic's whole set of
+    // overrides, so the plan carries the current overrides merged with the catalog's values:
+    // nothing set by hand is dropped. A change made by someone else between our describe and
+    // this call would be overwritten, as with any non-incremental AlterConfigs.
     await admin.alterConfigs({
       validateOnly: false,
       resources: plan.alterConfigs.map((a) => ({

@@ -93,6 +93,12 @@ describe('topics apply / list', () => {
       ],
     });
 
+    // The broker applies a config change through its metadata log: wait until it shows.
+    await vi.waitFor(async () => {
+      const d = (await describeTopics(admin, [a.name])).get(a.name);
+      if (d?.overrides['segment.ms'] !== String(2 * HOUR)) throw new Error('segment.ms not visible yet');
+    });
+
     const changed = await applyTopics(
       admin,
       resolveTopics(brokers, [{ ...a, retentionMs: 48 * HOUR, partitions: 5 }, b]),
