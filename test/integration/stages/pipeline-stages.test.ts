@@ -238,12 +238,12 @@ describe('stage handlers chained on the real stack', () => {
     expect(validated).toHaveLength(valid.length);
     expect(new Set(validated.map((r) => r.key?.toString()))).toEqual(new Set(valid.map((g) => g.key))); // keys kept
 
-    const rejected = (await readSince(kafka, admin, TOPIC.rejected, rejectedFrom)).filter((r) => {
-      const meta = decodeFailureHeaders(r.headers);
-      return (
-        meta !== undefined && sources.has(`${meta.sourceTopic}-${meta.sourcePartition}@${meta.sourceOffset}`)
-      );
-    });
+    const rejected = distinct(
+      (await readSince(kafka, admin, TOPIC.rejected, rejectedFrom)).filter(
+        (r) => decodeFailureHeaders(r.headers) !== undefined && sources.has(sourceOf(r)),
+      ),
+      sourceOf,
+    );
     const invalid = generated.filter((g) => g.expected !== 'valid');
     expect(rejected).toHaveLength(invalid.length);
     for (const r of rejected) {
