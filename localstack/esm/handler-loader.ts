@@ -48,9 +48,17 @@ export function stageEnvironment(stage: StageSpec, brokers: readonly string[]): 
   };
 }
 
-/** Sets the variables of `env` that are not already set. */
+/** The environment as the user gave it, before any stage's variables were set. */
+let userEnvironment: Readonly<Record<string, string | undefined>> | undefined;
+
+/**
+ * Sets a stage's variables before its module is imported (its cold start reads them), keeping any
+ * the user set. All stages share one process here, so each import gets its own stage's values, as
+ * each Lambda function has its own environment.
+ */
 export function applyEnvironment(env: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(env)) process.env[name] ??= value;
+  userEnvironment ??= { ...process.env };
+  for (const [name, value] of Object.entries(env)) process.env[name] = userEnvironment[name] ?? value;
 }
 
 /**
