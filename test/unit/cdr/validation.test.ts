@@ -212,3 +212,25 @@ describe('validation stage against the generator', () => {
     }
   });
 });
+
+describe('hot-path allocations', () => {
+  it('builds no Intl.DateTimeFormat per record (one per zone, cached)', async () => {
+    const generated = new CdrGenerator({ seed: 12, nowMs: NOW }).batch(2000);
+    const records = generated.map((g, i) => stageRecord(g.topic, g.value, g.key, i));
+    await stage.processBatch(records); // warm every zone's formatter
+    const original = Intl.DateTimeFormat;
+    let constructed = 0;
+    Intl.DateTimeFormat = new Proxy(original, {
+      construct(target, args) {
+        constructed++;
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      await stage.processBatch(records);
+    } finally {
+      Intl.DateTimeFormat = original;
+    }
+    expect(constructed).toBe(0);
+  });
+});
