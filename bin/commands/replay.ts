@@ -112,10 +112,10 @@ export function progressLine(p: ReplayProgress, startedMs: number, width = 30): 
   );
 }
 
-function countersLine(c: ReplayCounters): string {
+function countersLine(c: ReplayCounters, dryRun: boolean): string {
   const s = c.skipped;
   return (
-    `read ${c.read}, matched ${c.matched}, republished ${c.republished}, skipped: ` +
+    `read ${c.read}, matched ${c.matched}, ${dryRun ? 'would republish' : 'republished'} ${c.republished}, skipped: ` +
     `filtered ${s.filtered}, loop guard ${s.loopGuard}, already done ${s.alreadyDone}, no target ${s.noTarget}`
   );
 }
@@ -127,8 +127,8 @@ export function formatSummary(s: ReplaySummary): string {
       (s.partial
         ? `PARTIAL (stopped: ${s.stoppedBecause}); run the same command again to continue`
         : 'complete'),
-    `  this run: ${countersLine(s.invocation)}`,
-    `  job total: ${countersLine(s.total)}`,
+    `  this run: ${countersLine(s.invocation, s.dryRun)}`,
+    `  job total: ${countersLine(s.total, s.dryRun)}`,
     `  duration: ${(s.durationMs / 1000).toFixed(1)} s`,
     '  PARTITION  START      END        NEXT       STATE',
     ...s.partitions.map(
@@ -179,10 +179,12 @@ export function registerReplayCommands(program: Command): void {
       const started = Date.now();
       const tty = process.stderr.isTTY;
       let lastLine = 0;
+      let last: ReplayProgress | undefined;
       try {
         const deps = await env.deps({
           signal: controller.signal,
           onProgress: (p) => {
+            last = p;
             if (tty) process.stderr.write(`\r${progressLine(p, started)}`);
             else if (Date.now() - lastLine > 2_000) {
               lastLine = Date.now();
@@ -192,6 +194,7 @@ export function registerReplayCommands(program: Command): void {
         });
         const summary = await runReplay(request, deps);
         if (tty) process.stderr.write('\n');
+        else if (last) process.stderr.write(`${progressLine(last, started)}\n`);
         console.log(options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
       } finally {
         process.off('SIGINT', onSignal);
