@@ -74,7 +74,10 @@ export class Poller {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[deps.config.topic] ?? [];
       this.assigned = new Set(partitions.map((p) => topicPartitionKey(deps.config.topic, p)));
-      this.deps.counters.recordsPending -= this.buffer.retainOnly(this.assigned);
+      // Records of partitions taken away are forgotten: the new owner (or a later fetch) reads them again.
+      const dropped = this.buffer.retainOnly(this.assigned);
+      this.deps.counters.recordsPending -= dropped;
+      this.deps.counters.recordsIn -= dropped;
       this.joined();
     });
   }

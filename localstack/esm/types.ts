@@ -79,7 +79,10 @@ export interface MappingCounters {
   readonly topic: string;
   readonly consumerGroupId: string;
   readonly pollers: number;
-  /** Records fetched from the topic (after de-duplication of re-fetches). */
+  /**
+   * Records fetched and kept (re-fetches de-duplicated; records of partitions a rebalance took away
+   * are subtracted), so that `recordsIn = recordsSucceeded + recordsOnFailure + recordsPending`.
+   */
   recordsIn: number;
   /** Records whose processing succeeded. */
   recordsSucceeded: number;
