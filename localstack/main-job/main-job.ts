@@ -25,13 +25,14 @@ import { applyCdrSchema } from '../../shared/storage/schema-apply.ts';
 import { localEndpoints } from '../embedded/endpoints.ts';
 import { localKafkaBrokers, stackUp } from '../embedded/stack.ts';
 import { readLag } from '../esm/lag.ts';
-import { startPipeline } from '../esm/pipeline.ts';
+import { type StageTotals, startPipeline } from '../esm/pipeline.ts';
 import { ExpectedCdrs } from './expected-cdrs.ts';
 import { summarizeLatencies } from './latency.ts';
-import { lagPerStage, ProgressView } from './progress.ts';
+import { ProgressView } from './progress.ts';
 import type { MainJobReport } from './report.ts';
 import { lookupStoredAt, sampleStoredRows } from './stored-lookup.ts';
 import { endOffsets, recordsBetween, tallyBetween } from './topic-window.ts';
+import { waitUntilIdle } from './wait-until-idle.ts';
 
 /** Options of {@link runMainJob}. */
 export interface MainJobOptions {
@@ -62,8 +63,6 @@ export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
   bundled: false,
   stallTimeoutMs: 120_000,
 };
-
-const POLL_MS = 1_000;
 
 /**
  * Runs the main job and returns its report (the caller prints it).
@@ -116,9 +115,6 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     });
     log(`   ${loaded.map((r) => `${r.table}: ${r.items} items`).join(', ')}`);
 
-    const rejectedBefore = await endOffsets(admin, TOPIC.rejected);
-    const dlqBefore = await endOffsets(admin, TOPIC.dlq);
-
     log(
       `== pipeline: ${STAGES.map((s) => s.name).join(' → ')}${options.bundled ? ' (esbuild bundles)' : ''}`,
     );
@@ -128,6 +124,30 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
       bundled: options.bundled,
       onError: (error) => pipelineErrors.push(error),
     });
+    const view = new ProgressView(STAGES.map((s) => s.name));
+
+    // Records left on the pipeline's topics by earlier runs are processed first, so that this
+    // run's accounting starts from an idle pipeline and counts only its own records.
+    const backlog = (await readLag(kafka, admin, STAGES, { withAge: false })).reduce((n, r) => n + r.lag, 0);
+    if (backlog > 0) {
+      log(
+        `== draining ${backlog.toLocaleString('en-US')} record(s) left on the pipeline's topics by earlier runs`,
+      );
+      const drained = await waitUntilIdle({
+        kafka,
+        admin,
+        pipeline,
+        view,
+        rejectedFrom: await endOffsets(admin, TOPIC.rejected),
+        dlqFrom: await endOffsets(admin, TOPIC.dlq),
+        producer: () => ({ generated: 0, generating: false }),
+        stallTimeoutMs: options.stallTimeoutMs,
+      });
+      if (!drained) throw new Error('the backlog of earlier runs did not drain; see `npx orion lag`');
+    }
+    const rejectedBefore = await endOffsets(admin, TOPIC.rejected);
+    const dlqBefore = await endOffsets(admin, TOPIC.dlq);
+    const totalsBefore = pipeline.stageTotals();
 
     const expected = new ExpectedCdrs();
     let generating = true;
@@ -152,46 +172,16 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     }).finally(() => {
       generating = false;
     });
-
-    const view = new ProgressView(STAGES.map((s) => s.name));
-    let quietPolls = 0;
-    let lastMovedAt = Date.now();
-    let lastSignature = '';
-    let stalled = false;
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      const [lag, rejectedNow, dlqNow] = await Promise.all([
-        readLag(kafka, admin, STAGES, { withAge: false }),
-        endOffsets(admin, TOPIC.rejected),
-        endOffsets(admin, TOPIC.dlq),
-      ]);
-      const stages = pipeline.stageTotals();
-      const lagByStage = lagPerStage(lag);
-      const sample = {
-        atMs: Date.now(),
-        generated,
-        generating,
-        stages,
-        lagByStage,
-        rejected: recordsBetween(rejectedBefore, rejectedNow),
-        dlq: recordsBetween(dlqBefore, dlqNow),
-      };
-      view.show(sample);
-      const pending = Object.values(stages).reduce((n, t) => n + t.recordsPending, 0);
-      const totalLag = Object.values(lagByStage).reduce((n, v) => n + v, 0);
-      const signature = JSON.stringify([generated, totalLag, pending, sample.rejected, sample.dlq]);
-      if (signature !== lastSignature) {
-        lastSignature = signature;
-        lastMovedAt = Date.now();
-      }
-      if (!generating && totalLag === 0 && pending === 0) {
-        if (++quietPolls >= 2) break;
-      } else quietPolls = 0;
-      if (!generating && Date.now() - lastMovedAt > options.stallTimeoutMs) {
-        stalled = true;
-        break;
-      }
-    }
+    const idle = await waitUntilIdle({
+      kafka,
+      admin,
+      pipeline,
+      view,
+      rejectedFrom: rejectedBefore,
+      dlqFrom: dlqBefore,
+      producer: () => ({ generated, generating }),
+      stallTimeoutMs: options.stallTimeoutMs,
+    });
     const generationReport = await generation;
     await pipeline.stop();
 
@@ -226,9 +216,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
       latency: summarizeLatencies(latencies),
       generationMs: generationReport.durationMs,
       endToEndMs: lastStoredAt - startedAt,
-      stageTotals: pipeline.stageTotals(),
+      stageTotals: subtractTotals(pipeline.stageTotals(), totalsBefore),
       sampleRows: samples,
-      stalled,
+      stalled: !idle,
       pipelineErrors: pipelineErrors.length,
     };
   } finally {
@@ -242,4 +232,19 @@ function summarizeApply(report: Awaited<ReturnType<typeof applyTopics>>): string
     .filter(([, v]) => Array.isArray(v))
     .map(([k, v]) => `${(v as unknown[]).length} ${k}`);
   return counts.join(', ');
+}
+
+/** Per-stage counters of this run only. */
+function subtractTotals(
+  after: Readonly<Record<string, StageTotals>>,
+  before: Readonly<Record<string, StageTotals>>,
+): Record<string, StageTotals> {
+  const out: Record<string, StageTotals> = {};
+  for (const [stage, totals] of Object.entries(after)) {
+    const base = before[stage];
+    const delta = { ...totals };
+    if (base) for (const k of Object.keys(delta) as (keyof StageTotals)[]) delta[k] -= base[k];
+    out[stage] = delta;
+  }
+  return out;
 }
