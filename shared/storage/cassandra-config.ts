@@ -12,6 +12,7 @@
  * | `CASSANDRA_KEYSPACE` | `orion` | keyspace of the CDR tables |
  * | `CASSANDRA_WRITE_CONCURRENCY` | `64` | statements in flight per batch (bounded concurrency; 64 was the best of 8/32/64/128 measured on the embedded Cassandra) |
  * | `CASSANDRA_REQUEST_TIMEOUT_MS` | `10000` | per-request read timeout |
+ * | `CASSANDRA_WRITE_MODE` | `independent` | `independent` or `logged-batch` (atomic pair of table writes; see `CdrRepositoryOptions.writeMode`) |
  */
 import { z } from 'zod';
 import { DEFAULT_KEYSPACE } from './keyspace.ts';
@@ -28,6 +29,7 @@ const common = {
   keyspace: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'expected [a-z][a-z0-9_]{0,47}'),
   writeConcurrency: z.coerce.number().int().min(1).max(2048),
   requestTimeoutMs: z.coerce.number().int().min(100).max(120_000),
+  writeMode: z.enum(['independent', 'logged-batch']),
 };
 
 const localSchema = z.object({
@@ -72,6 +74,7 @@ export function cassandraConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ca
     keyspace: env.CASSANDRA_KEYSPACE?.trim() || DEFAULT_KEYSPACE,
     writeConcurrency: env.CASSANDRA_WRITE_CONCURRENCY?.trim() || 64,
     requestTimeoutMs: env.CASSANDRA_REQUEST_TIMEOUT_MS?.trim() || 10_000,
+    writeMode: env.CASSANDRA_WRITE_MODE?.trim() || 'independent',
   };
   const names: Record<string, string> = {
     contactPoints: 'CASSANDRA_CONTACT_POINTS',
@@ -81,6 +84,7 @@ export function cassandraConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ca
     keyspace: 'CASSANDRA_KEYSPACE',
     writeConcurrency: 'CASSANDRA_WRITE_CONCURRENCY',
     requestTimeoutMs: 'CASSANDRA_REQUEST_TIMEOUT_MS',
+    writeMode: 'CASSANDRA_WRITE_MODE',
     target: 'CASSANDRA_TARGET',
   };
   let parsed: z.ZodSafeParseResult<CassandraConfig>;

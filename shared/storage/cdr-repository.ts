@@ -10,6 +10,7 @@
 import cassandra from 'cassandra-driver';
 import { CDR_COLUMNS, type CdrRow } from './cdr-row.ts';
 import { CDR_TABLE } from './cdr-schema.ts';
+import { mapBounded } from './map-bounded.ts';
 
 /** The result of writing one row: both tables written, or the first error met. */
 export type RowWriteResult = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
@@ -17,9 +18,20 @@ export type RowWriteResult = { readonly ok: true } | { readonly ok: false; reado
 /** Where and how the repository writes. */
 export interface CdrRepositoryOptions {
   readonly keyspace: string;
-  /** Statements in flight at once (each row is two statements). */
+  /** Requests in flight at once (a row is two statements, or one batch in `logged-batch` mode). */
   readonly writeConcurrency: number;
+  /**
+   * `independent` (default): the two INSERTs of a row are separate requests. If one fails the
+   * record fails and its retry (or DLQ replay) converges both tables, one write unit per table.
+   * `logged-batch`: both INSERTs in one LOGGED BATCH, so the two tables never disagree even for a
+   * record that ends in the DLQ; Amazon Keyspaces performs two underlying writes per batched row
+   * (prepare + commit), so check the write cost before choosing it.
+   */
+  readonly writeMode?: CdrWriteMode;
 }
+
+/** How the two inserts of a CDR are sent. */
+export type CdrWriteMode = 'independent' | 'logged-batch';
 
 const TABLES = [CDR_TABLE.bySubscriberDay, CDR_TABLE.byId] as const;
 
@@ -45,16 +57,19 @@ export class CdrRepository {
   }
 
   /**
-   * Upserts every row into both tables with at most `writeConcurrency` statements in flight.
-   * Never throws for a write error: each row gets `{ ok: false, error }` if either of its two
-   * statements failed, so the caller fails only the affected records.
+   * Upserts every row into both tables with at most `writeConcurrency` requests in flight.
+   * Never throws for a write error: each row gets `{ ok: false, error }` if its write failed (either
+   * statement, or the batch), so the caller fails only the affected records.
    */
   async upsertMany(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {
     if (rows.length === 0) return [];
-    const queries = rows.flatMap((row) => {
-      const params = bindParams(row);
-      return TABLES.map((table) => ({ query: this.#inserts[table], params }));
-    });
+    return this.#options.writeMode === 'logged-batch'
+      ? this.#upsertBatched(rows)
+      : this.#upsertIndependent(rows);
+  }
+
+  async #upsertIndependent(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {
+    const queries = rows.flatMap((row) => this.#queriesOf(row));
     const group = await cassandra.concurrent.executeConcurrent(this.#client, queries, {
       concurrencyLevel: this.#options.writeConcurrency,
       raiseOnFirstError: false,
@@ -65,6 +80,22 @@ export class CdrRepository {
       const error = [group.resultItems[2 * i], group.resultItems[2 * i + 1]].find((r) => r instanceof Error);
       return error ? { ok: false, error } : { ok: true };
     });
+  }
+
+  async #upsertBatched(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {
+    return mapBounded(rows, this.#options.writeConcurrency, async (row): Promise<RowWriteResult> => {
+      try {
+        await this.#client.batch(this.#queriesOf(row), { prepare: true, logged: true });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  }
+
+  #queriesOf(row: CdrRow): { query: string; params: unknown[] }[] {
+    const params = bindParams(row);
+    return TABLES.map((table) => ({ query: this.#inserts[table], params }));
   }
 
   /**

@@ -62,6 +62,17 @@ describe('CDR hot storage on Cassandra', () => {
     expect(await repo.countAll(CDR_TABLE.bySubscriberDay)).toBe(1);
   });
 
+  it('writes both tables in one logged batch per CDR in logged-batch mode, still idempotently', async () => {
+    const batched = new CdrRepository(client, { ...config, writeMode: 'logged-batch' });
+    const rows = [sampleRow(300), sampleRow(301)];
+    const before = await batched.countAll(CDR_TABLE.byId);
+    expect(await batched.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
+    expect(await batched.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
+    expect(await batched.countAll(CDR_TABLE.byId)).toBe(before + 2);
+    expect(await batched.countAll(CDR_TABLE.bySubscriberDay)).toBe(before + 2);
+    expect(await batched.byId(rows[1]?.cdr_id as string)).toEqual(rows[1]);
+  });
+
   it('reads a CDR back by id with every column intact', async () => {
     const row = sampleRow(2, {
       volume_bytes: 5_000_000_000,
@@ -106,6 +117,6 @@ describe('CDR hot storage on Cassandra', () => {
     console.info(
       `[storage] upserted ${n} CDRs (${2 * n} INSERTs) in ${seconds.toFixed(2)} s = ${perSecond} CDR/s at concurrency ${config.writeConcurrency}`,
     );
-    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 1 + 4);
+    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 2 + 1 + 4);
   });
 });

@@ -11,6 +11,7 @@ describe('cassandraConfigFromEnv', () => {
       keyspace: 'orion',
       writeConcurrency: 64,
       requestTimeoutMs: 10_000,
+      writeMode: 'independent',
     });
   });
 
@@ -28,6 +29,7 @@ describe('cassandraConfigFromEnv', () => {
     [{ CASSANDRA_TARGET: 'mongo' }, /CASSANDRA_TARGET/],
     [{ CASSANDRA_WRITE_CONCURRENCY: '0' }, /CASSANDRA_WRITE_CONCURRENCY/],
     [{ CASSANDRA_KEYSPACE: 'Bad-Name' }, /CASSANDRA_KEYSPACE/],
+    [{ CASSANDRA_WRITE_MODE: 'fast' }, /CASSANDRA_WRITE_MODE/],
     [{ CASSANDRA_CONTACT_POINTS: 'host:port:x' }, /CASSANDRA_CONTACT_POINTS/],
   ])('fails at init on %j with a message naming the variable', (env, pattern) => {
     expect(() => cassandraConfigFromEnv(env)).toThrow(CassandraConfigError);
