@@ -41,9 +41,9 @@ export interface EventSourceMappingConfig {
 export interface EmulatorOptions {
   /** Pollers (consumers in the group) to run; within `provisionedPollers`. Default: the minimum. */
   readonly pollers?: number;
-  /** First retry delay; doubles per retry up to `retryBackoffMaxMs`. Default 100 ms. */
+  /** First retry delay; doubles per retry up to `retryBackoffMaxMs`. Default 500 ms (AWS does not document its delay). */
   readonly retryBackoffMs?: number;
-  /** Ceiling of the retry delay. Default 2 000 ms. */
+  /** Ceiling of the retry delay. Default 5 000 ms. */
   readonly retryBackoffMaxMs?: number;
   /** Function timeout: an invocation running longer is a function error. Default 60 s. */
   readonly functionTimeoutMs?: number;
