@@ -40,8 +40,8 @@ import { loadReferenceData } from '../../../shared/storage/reference-loader.ts';
 import { dropReferenceTables, ensureReferenceTables } from '../../../shared/storage/reference-table-setup.ts';
 import { applyCdrSchema, dropKeyspace } from '../../../shared/storage/schema-apply.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
+import { captureLogs, type LogCapture } from '../../unit/observability/capture.ts';
 import { endOffsets, mskEventOf, type Offsets, type ReadRecord, readSince } from './kafka-io.ts';
-import { captureLogs, type LogCapture } from './log-capture.ts';
 
 const endpoints = testEndpoints();
 const brokers = endpoints.kafkaBrokers;
