@@ -3,11 +3,13 @@
  * {@link planBatch} decides what to produce before the produce, {@link settleBatch} decides what to
  * report to the event source mapping once the produce is known to have succeeded or failed.
  *
- * Ordering rule (AWS semantics for Kafka partial batch responses): Lambda resumes each reported
- * topic-partition from the reported offset, so every record from that offset on is delivered
- * again. The runtime therefore reports only the FIRST failed record of each partition, and does
- * not produce anything for the records after it in that partition: they will be redelivered and
- * processed again, in order, so downstream sees each record once and in partition order.
+ * Ordering rule: the runtime produces nothing for the records after the first failed record of a
+ * partition, and reports EVERY record from that offset on in `batchItemFailures` — the failed one
+ * and the ones held back after it. AWS documents that a Kafka partial batch response lets Lambda
+ * "retry only the failed records" (kafka-retry-configurations), without saying whether it resumes
+ * the partition from the lowest reported offset (the stream behaviour) or redelivers exactly the
+ * named records: naming them all is correct under both readings — nothing is committed without
+ * having been processed, and each partition is processed again in order.
  */
 
 import type { KafkaItemIdentifier } from '../kafka/msk-event.ts';
@@ -111,7 +113,7 @@ export function planBatch(
 
 /** What a settled batch reports. */
 export interface BatchSettlement {
-  /** `batchItemFailures` identifiers: the first unsettled record of each affected partition. */
+  /** `batchItemFailures` identifiers: every unsettled record (failed or held back after a failure). */
   readonly failures: KafkaItemIdentifier[];
   /** Forwards confirmed by the broker. */
   readonly forwarded: number;
@@ -148,12 +150,11 @@ export function settleBatch(plan: BatchPlan, produced: boolean, now: number): Ba
     if (!produced && slice.firstOutputOffset !== undefined) {
       point = point === undefined ? slice.firstOutputOffset : Math.min(point, slice.firstOutputOffset);
     }
-    if (point !== undefined) failures.push(batchItemIdentifier(slice.topic, slice.partition, point));
-
     for (const i of slice.indices) {
       const record = plan.records[i]!;
       const result = plan.results[i]!;
       if (point !== undefined && record.offset >= point) {
+        failures.push(batchItemIdentifier(slice.topic, slice.partition, record.offset));
         const hasOutput = result.kind === 'forward' || result.kind === 'reject';
         if (record.offset === point || result.kind === 'failed' || (!produced && hasOutput)) {
           failed++;

@@ -94,7 +94,7 @@ describe('createKafkaHandler', () => {
     );
   });
 
-  it('reports the first failed record of each partition as {partition: "<topic>-<partition>", offset}', async () => {
+  it('reports every record from the first failure of a partition on, as {partition: "<topic>-<partition>", offset}', async () => {
     const producer = stubProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     const res = await handler(
@@ -109,6 +109,8 @@ describe('createKafkaHandler', () => {
     );
     expect(res.batchItemFailures).toEqual([
       { itemIdentifier: { partition: 'cdr.raw.fr-3', offset: 101 } },
+      { itemIdentifier: { partition: 'cdr.raw.fr-3', offset: 102 } }, // held back: must be redelivered too
+      { itemIdentifier: { partition: 'cdr.raw.fr-3', offset: 103 } },
       { itemIdentifier: { partition: 'cdr.raw.ma-0', offset: 42 } },
     ]);
     // Only records before the failure point of their partition are produced, in order.
@@ -125,7 +127,7 @@ describe('createKafkaHandler', () => {
     expect(producer.calls[0]).toHaveLength(19);
   });
 
-  it('fails every record when the stage throws (first offset of each partition)', async () => {
+  it('fails every record when the stage throws', async () => {
     const producer = stubProducer();
     const throwing: Stage = {
       name: 'validation',
@@ -139,6 +141,7 @@ describe('createKafkaHandler', () => {
     )(event([raw('t', 0, 5, 'ok'), raw('t', 0, 6, 'ok'), raw('t', 1, 9, 'ok')]));
     expect(res.batchItemFailures).toEqual([
       { itemIdentifier: { partition: 't-0', offset: 5 } },
+      { itemIdentifier: { partition: 't-0', offset: 6 } },
       { itemIdentifier: { partition: 't-1', offset: 9 } },
     ]);
     expect(producer.calls[0]).toEqual([]);
@@ -172,6 +175,7 @@ describe('createKafkaHandler', () => {
     );
     expect(res.batchItemFailures).toEqual([
       { itemIdentifier: { partition: 't-0', offset: 2 } },
+      { itemIdentifier: { partition: 't-0', offset: 3 } },
       { itemIdentifier: { partition: 't-2', offset: 8 } },
     ]);
   });
