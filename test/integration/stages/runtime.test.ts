@@ -81,7 +81,7 @@ async function seed(values: string[]) {
 }
 
 describe('stage runtime on the real broker', () => {
-  it('forwards, rejects with failure headers, and reports the first transient failure per partition', async () => {
+  it('forwards, rejects with failure headers, and reports a transient failure with the records held back after it', async () => {
     // partition 0: ok bad ok ; partition 1: ok boom ok ; partition 2: bad ok ok
     const input = await seed(['ok-0', 'ok-1', 'bad-2', 'bad-3', 'boom-4', 'ok-5', 'ok-6', 'ok-7', 'ok-8']);
     expect(input).toHaveLength(9);
@@ -90,9 +90,14 @@ describe('stage runtime on the real broker', () => {
 
     const response = await handlerTo(OUT)(mskEventOf(input, brokers.join(',')));
 
+    // The failed record and the one held back after it on its partition (ok-7), nothing else.
     const boom = input.find((r) => r.value?.toString() === 'boom-4')!;
+    const retried = input.filter((r) => r.partition === boom.partition && r.offset >= boom.offset);
+    expect(retried.map((r) => r.value?.toString())).toEqual(['boom-4', 'ok-7']);
     expect(response).toEqual({
-      batchItemFailures: [{ itemIdentifier: { partition: `${SRC}-${boom.partition}`, offset: boom.offset } }],
+      batchItemFailures: retried.map((r) => ({
+        itemIdentifier: { partition: `${SRC}-${r.partition}`, offset: r.offset },
+      })),
     });
 
     const out = await readSince(kafka, admin, OUT, outBefore);
