@@ -34,9 +34,9 @@ export interface KafkaEvent {
 /**
  * The item identifier of a Kafka partial batch response. Unlike SQS/Kinesis (a string), AWS
  * expects an object for Kafka event sources: the `records` group key (`"<topic>-<partition>"`)
- * and the offset of the failed record. Lambda resumes that topic-partition from that offset, so
- * only the first failed record of each partition needs reporting; an identifier naming a record
- * that was not in the event fails the whole batch.
+ * and the offset of the failed record. An identifier naming a record that was not in the event
+ * fails the whole batch. The stage runtime names every record it did not settle (see
+ * `shared/runtime/batch-plan.ts`).
  */
 export interface KafkaItemIdentifier {
   /** The topic-partition key, e.g. `cdr.raw.fr-3`. */

@@ -4,8 +4,8 @@
  *
  * Per invocation: decode the event → `stage.processBatch` (a throwing stage fails every record
  * transiently) → ONE batched, idempotent, `acks=all` produce of all forwards and rejects, awaited
- * once → a partial batch response naming, per topic-partition, the first record that did not
- * settle (see `batch-plan.ts` for the ordering rule). One log line and one metrics flush per
+ * once → a partial batch response naming every record that did not settle: the failed ones and,
+ * to keep each partition in order, the ones after them (see `batch-plan.ts`). One log line and one metrics flush per
  * batch; nothing per record.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
