@@ -12,6 +12,7 @@ interface RunOptions {
   stages?: string;
   bundled?: boolean;
   concurrency?: number;
+  stagePollers?: string;
   progressEvery: number;
 }
 
@@ -36,6 +37,19 @@ export function parseStages(value: string | undefined) {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((name) => stageSpec(name));
+}
+
+/** Parses `storage=8,enrichment=4` (stages checked against the pipeline definition). */
+export function parseStagePollers(value: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of value.split(',').filter(Boolean)) {
+    const [name, n] = part.split('=');
+    const pollers = Number(n);
+    if (!name || !Number.isInteger(pollers) || pollers < 1)
+      throw new Error(`--stage-pollers: "${part}" is not <stage>=<n>`);
+    out[stageSpec(name.trim()).name] = pollers;
+  }
+  return out;
 }
 
 /** Prints errors the pipeline survives (refused commits …), at most one line per 10 s. */
@@ -69,6 +83,10 @@ export function registerRunCommand(program: Command): void {
       'pollers per mapping (consumers in its group), within its MaximumPollers',
       (v) => Number.parseInt(v, 10),
     )
+    .option(
+      '--stage-pollers <list>',
+      'pollers per stage, e.g. storage=8,enrichment=4 (overrides --concurrency)',
+    )
     .option('--progress-every <s>', 'seconds between progress lines (0: none)', (v) => Number(v), 5)
     .action(async (opts: RunOptions) => {
       const stages = parseStages(opts.stages);
@@ -79,6 +97,7 @@ export function registerRunCommand(program: Command): void {
         stages,
         bundled: opts.bundled ?? false,
         ...(opts.concurrency !== undefined ? { pollers: opts.concurrency } : {}),
+        ...(opts.stagePollers ? { stagePollers: parseStagePollers(opts.stagePollers) } : {}),
         onError: rateLimitedErrorLog(),
       });
       console.log(

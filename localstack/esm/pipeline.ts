@@ -21,6 +21,11 @@ export interface PipelineOptions extends EmulatorOptions {
   readonly stages?: readonly (StageName | StageSpec)[];
   /** Invoke the esbuild bundles (`dist/functions/<stage>/index.mjs`) instead of the sources. */
   readonly bundled?: boolean;
+  /**
+   * Pollers per mapping for some stages (within each stage's `MaximumPollers`), overriding `pollers`:
+   * e.g. `{ storage: 8 }` gives hot storage eight concurrent invocations.
+   */
+  readonly stagePollers?: Partial<Record<string, number>>;
   /** Replace a stage's handler (tests, benchmarks). */
   readonly handlers?: Partial<Record<string, HandlerSource>>;
   /** Override AWS mapping settings for every mapping (tests). */
@@ -70,9 +75,11 @@ export async function startPipeline(options: PipelineOptions): Promise<PipelineH
       };
       const handler = await loadHandler(source);
       for (const mapping of eventSourceMappingsOf(stage)) {
+        const pollers = options.stagePollers?.[stage.name] ?? options.pollers;
         mappings.push(
           await startEventSourceMapping({
             ...options,
+            ...(pollers !== undefined ? { pollers } : {}),
             kafka,
             producer,
             stage: stage.name,
