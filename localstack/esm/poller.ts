@@ -56,6 +56,8 @@ export class Poller {
   /** Per partition: offset after the last done record (what to commit). */
   private readonly done = new Map<number, number>();
   private readonly committed = new Map<number, number>();
+  /** Per partition: incremented each time the partition is (re)assigned to this consumer. */
+  private readonly ownership = new Map<number, number>();
   private assigned = new Set<string>();
   private stopping = false;
   private killed = false;
@@ -73,7 +75,17 @@ export class Poller {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[deps.config.topic] ?? [];
+      const previous = this.assigned;
       this.assigned = new Set(partitions.map((p) => topicPartitionKey(deps.config.topic, p)));
+      // A partition that is (re)assigned starts a new ownership: offsets done under an earlier one are
+      // stale (another consumer may have committed further meanwhile) and must never be committed.
+      for (const p of partitions) {
+        if (!previous.has(topicPartitionKey(deps.config.topic, p))) {
+          this.ownership.set(p, (this.ownership.get(p) ?? 0) + 1);
+          this.done.delete(p);
+          this.committed.delete(p);
+        }
+      }
       // Records of partitions taken away are forgotten: the new owner (or a later fetch) reads them again.
       const dropped = this.buffer.retainOnly(this.assigned);
       this.deps.counters.recordsPending -= dropped;
@@ -192,6 +204,7 @@ export class Poller {
       const batch = this.buffer.takeBatch(config.batchSize, MAX_INVOCATION_PAYLOAD_BYTES, envelope);
       this.releaseSpace();
       if (batch.length === 0) continue;
+      const owned = new Map(batch.map((r) => [r.partition, this.ownership.get(r.partition) ?? 0]));
       const result = await processBatch(batch, {
         maximumRetryAttempts: effectiveMaximumRetryAttempts(config),
         maximumRecordAgeInSeconds: config.maximumRecordAgeInSeconds,
@@ -215,7 +228,7 @@ export class Poller {
       });
       if (this.killed) return;
       this.deps.counters.recordsPending -= batch.length - result.pending.length;
-      this.markDone(batch, result.pending);
+      this.markDone(batch, result.pending, owned);
       this.requestCommit();
     }
   }
@@ -243,11 +256,14 @@ export class Poller {
   private markDone(
     batch: readonly { partition: number; offset: number }[],
     pending: readonly { partition: number; offset: number }[],
+    owned: ReadonlyMap<number, number>,
   ) {
     const next = new Map<number, number>();
     for (const r of batch) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
     for (const r of pending) next.set(r.partition, Math.min(next.get(r.partition)!, r.offset));
     for (const [partition, offset] of next) {
+      // Taken away (and maybe given back) while the batch ran: the new owner decides what is committed.
+      if (owned.get(partition) !== (this.ownership.get(partition) ?? 0)) continue;
       if (offset > (this.done.get(partition) ?? -1)) this.done.set(partition, offset);
     }
   }
