@@ -63,6 +63,7 @@ export interface PipelineHandle {
 export async function startPipeline(options: PipelineOptions): Promise<PipelineHandle> {
   const stages = (options.stages ?? STAGES).map((s) => (typeof s === 'string' ? stageSpec(s) : s));
   const kafka: Kafka = createKafka({ brokers: options.brokers, auth: 'none', clientId: 'orion-esm' });
+  await assertTopicsExist(kafka, stages);
   const producer: Producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
   const mappings: EventSourceMappingHandle[] = [];
@@ -109,6 +110,24 @@ export async function startPipeline(options: PipelineOptions): Promise<PipelineH
       await producer.disconnect();
     },
   };
+}
+
+/** Fails with the fix when a source or on-failure topic is missing (mappings never create topics). */
+async function assertTopicsExist(kafka: Kafka, stages: readonly StageSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const needed = new Set(stages.flatMap((s) => [...s.sourceTopics, s.onFailureTopic]));
+    const missing = [...needed].filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      throw new Error(
+        `Topic(s) missing: ${missing.join(', ')}. Create them with \`npx orion topics apply\`.`,
+      );
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Sums mapping counters per stage. */

@@ -81,6 +81,22 @@ describe('startPipeline', () => {
     expect((await ctx.committed(`${ctx.group}.first.${ctx.topic}`)).size).toBe(3);
   });
 
+  it('refuses to start when a source topic is missing, and says how to create it', async () => {
+    ctx = await esmTestContext(1);
+    const stage: StageSpec = {
+      ...stageSpec('validation'),
+      sourceTopics: [`${ctx.topic}.missing`],
+      onFailureTopic: ctx.dlq,
+    };
+    await expect(
+      startPipeline({
+        brokers: ctx.brokers,
+        stages: [stage],
+        handlers: { validation: { kind: 'function', handler: () => {} } },
+      }),
+    ).rejects.toThrow(/missing: .*\.missing\. Create them with `npx orion topics apply`/);
+  });
+
   it('loads the esbuild bundle of a stage with `bundled` (dist/functions/<stage>/index.mjs)', async () => {
     const path = handlerPathOf(stageSpec('validation'), true);
     // A fresh clone has no dist/: build the bundles exactly as `npm run build` does.
