@@ -13,6 +13,7 @@ interface RunOptions {
   bundled?: boolean;
   concurrency?: number;
   stagePollers?: string;
+  invocations?: number;
   progressEvery: number;
 }
 
@@ -98,6 +99,7 @@ export function registerRunCommand(program: Command): void {
         bundled: opts.bundled ?? false,
         ...(opts.concurrency !== undefined ? { pollers: opts.concurrency } : {}),
         ...(opts.stagePollers ? { stagePollers: parseStagePollers(opts.stagePollers) } : {}),
+        ...(opts.invocations !== undefined ? { invocationsPerPoller: opts.invocations } : {}),
         onError: rateLimitedErrorLog(),
       });
       console.log(

@@ -86,6 +86,7 @@ export async function startEventSourceMapping(
         retryBackoffMs: options.retryBackoffMs ?? 500,
         retryBackoffMaxMs: options.retryBackoffMaxMs ?? 5000,
         functionTimeoutMs: options.functionTimeoutMs ?? 60_000,
+        invocationsPerPoller: invocationsPerPollerOf(options),
         onError: options.onError ?? (() => {}),
       }),
   );
@@ -100,6 +101,20 @@ export async function startEventSourceMapping(
       await Promise.all(pollers.map((p) => p.kill()));
     },
   };
+}
+
+/**
+ * Concurrent invocations per poller: "each event poller can handle up to … 5 concurrent
+ * invocations" (https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html). Default 1.
+ */
+function invocationsPerPollerOf(options: EmulatorOptions): number {
+  const n = options.invocationsPerPoller ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 5) {
+    throw new Error(
+      `invocationsPerPoller must be 1–5 (AWS: up to 5 concurrent invocations per poller), got ${n}`,
+    );
+  }
+  return n;
 }
 
 /**

@@ -21,7 +21,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { topicPartitionKey } from '../../shared/kafka/msk-event.ts';
 import { type BatchEvent, type ExhaustedRecord, processBatch } from './batch-processor.ts';
-import { toFetchedRecord } from './fetched-record.ts';
+import { type FetchedRecord, toFetchedRecord } from './fetched-record.ts';
 import { type EventSourceInfo, invokeHandler } from './invoke.ts';
 import { effectiveMaximumRetryAttempts } from './mapping-config.ts';
 import { envelopeBytes, MAX_INVOCATION_PAYLOAD_BYTES } from './payload-size.ts';
@@ -42,6 +42,8 @@ export interface PollerDeps {
   readonly retryBackoffMs: number;
   readonly retryBackoffMaxMs: number;
   readonly functionTimeoutMs: number;
+  /** Batches in flight at once (each of other partitions than the others). */
+  readonly invocationsPerPoller: number;
   /** Reports errors the poller survives (commit refused during a rebalance …). */
   readonly onError: (error: unknown) => void;
 }
@@ -180,9 +182,17 @@ export class Poller {
     const { config } = this.deps;
     const windowMs = config.maximumBatchingWindowInSeconds * 1000;
     const envelope = envelopeBytes({ eventSource: 'aws:kafka', ...this.deps.source });
+    const inFlight = new Set<Promise<void>>();
+    /** Partitions with a batch in flight: no second batch of theirs starts before it is done. */
+    const busy = new Set<string>();
+    const somethingFinishes = () => Promise.race(inFlight);
     while (!this.stopping) {
+      if (inFlight.size >= this.deps.invocationsPerPoller) {
+        await somethingFinishes();
+        continue;
+      }
       if (this.buffer.count === 0) {
-        await this.buffer.waitForPush(1000);
+        await Promise.race([this.buffer.waitForPush(1000), ...inFlight]);
         if (this.buffer.count === 0) this.requestCommit();
         continue;
       }
@@ -201,36 +211,56 @@ export class Poller {
         await nextTurn();
       }
       if (this.stopping) break;
-      const batch = this.buffer.takeBatch(config.batchSize, MAX_INVOCATION_PAYLOAD_BYTES, envelope);
+      const batch = this.buffer.takeBatch(config.batchSize, MAX_INVOCATION_PAYLOAD_BYTES, envelope, busy);
       this.releaseSpace();
-      if (batch.length === 0) continue;
-      const owned = new Map(batch.map((r) => [r.partition, this.ownership.get(r.partition) ?? 0]));
-      const result = await processBatch(batch, {
-        maximumRetryAttempts: effectiveMaximumRetryAttempts(config),
-        maximumRecordAgeInSeconds: config.maximumRecordAgeInSeconds,
-        bisectBatchOnFunctionError: config.bisectBatchOnFunctionError,
-        reportBatchItemFailures: config.functionResponseTypes.includes('ReportBatchItemFailures'),
-        invoke: (records) =>
-          invokeHandler(this.deps.handler, records, {
-            functionName: config.functionName,
-            timeoutMs: this.deps.functionTimeoutMs,
-            source: this.deps.source,
-          }),
-        sendToOnFailure: (records) => this.deps.sendToOnFailure(records),
-        backoff: (retry) =>
-          sleep(
-            Math.min(this.deps.retryBackoffMaxMs, this.deps.retryBackoffMs * 2 ** (retry - 1)),
-            () => this.stopping,
-          ),
-        now: Date.now,
-        isStopping: () => this.stopping,
-        onEvent: (event) => this.count(event),
-      });
-      if (this.killed) return;
-      this.deps.counters.recordsPending -= batch.length - result.pending.length;
-      this.markDone(batch, result.pending, owned);
-      this.requestCommit();
+      if (batch.length === 0) {
+        // Only partitions already in flight have records: wait for one of them (or new records).
+        await Promise.race([this.buffer.waitForPush(1000), ...inFlight]);
+        continue;
+      }
+      const keys = new Set(batch.map((r) => topicPartitionKey(r.topic, r.partition)));
+      for (const key of keys) busy.add(key);
+      const run: Promise<void> = this.runBatch(batch)
+        .catch((error) => this.deps.onError(error))
+        .finally(() => {
+          for (const key of keys) busy.delete(key);
+          inFlight.delete(run);
+          this.buffer.wake();
+        });
+      inFlight.add(run);
     }
+    await Promise.all(inFlight);
+  }
+
+  /** Drives one batch to completion, then records what can be committed. */
+  private async runBatch(batch: FetchedRecord[]): Promise<void> {
+    const { config } = this.deps;
+    const owned = new Map(batch.map((r) => [r.partition, this.ownership.get(r.partition) ?? 0]));
+    const result = await processBatch(batch, {
+      maximumRetryAttempts: effectiveMaximumRetryAttempts(config),
+      maximumRecordAgeInSeconds: config.maximumRecordAgeInSeconds,
+      bisectBatchOnFunctionError: config.bisectBatchOnFunctionError,
+      reportBatchItemFailures: config.functionResponseTypes.includes('ReportBatchItemFailures'),
+      invoke: (records) =>
+        invokeHandler(this.deps.handler, records, {
+          functionName: config.functionName,
+          timeoutMs: this.deps.functionTimeoutMs,
+          source: this.deps.source,
+        }),
+      sendToOnFailure: (records) => this.deps.sendToOnFailure(records),
+      backoff: (retry) =>
+        sleep(
+          Math.min(this.deps.retryBackoffMaxMs, this.deps.retryBackoffMs * 2 ** (retry - 1)),
+          () => this.stopping,
+        ),
+      now: Date.now,
+      isStopping: () => this.stopping,
+      onEvent: (event) => this.count(event),
+    });
+    if (this.killed) return;
+    this.deps.counters.recordsPending -= batch.length - result.pending.length;
+    this.markDone(batch, result.pending, owned);
+    this.requestCommit();
   }
 
   /**

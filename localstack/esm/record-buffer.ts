@@ -79,9 +79,19 @@ export class RecordBuffer {
     return oldest;
   }
 
-  /** Cuts the next batch: at most `batchSize` records and `maxPayloadBytes` of event. */
-  takeBatch(batchSize: number, maxPayloadBytes: number, envelopeBytes: number): FetchedRecord[] {
-    const keys = [...this.queues.keys()].filter((k) => (this.queues.get(k)?.length ?? 0) > 0);
+  /**
+   * Cuts the next batch: at most `batchSize` records and `maxPayloadBytes` of event, from partitions
+   * not in `exclude` (those with a batch in flight).
+   */
+  takeBatch(
+    batchSize: number,
+    maxPayloadBytes: number,
+    envelopeBytes: number,
+    exclude: ReadonlySet<string> = new Set(),
+  ): FetchedRecord[] {
+    const keys = [...this.queues.keys()].filter(
+      (k) => (this.queues.get(k)?.length ?? 0) > 0 && !exclude.has(k),
+    );
     if (keys.length === 0) return [];
     const start = this.rotation++ % keys.length;
     const ordered = [...keys.slice(start), ...keys.slice(0, start)];

@@ -45,6 +45,11 @@ export interface EmulatorOptions {
   readonly retryBackoffMs?: number;
   /** Ceiling of the retry delay. Default 5 000 ms. */
   readonly retryBackoffMaxMs?: number;
+  /**
+   * Batches a poller keeps in flight at once, each from partitions no other in-flight batch holds
+   * (order per partition is kept). AWS: up to 5 per Kafka poller. Default 1.
+   */
+  readonly invocationsPerPoller?: number;
   /** Function timeout: an invocation running longer is a function error. Default 60 s. */
   readonly functionTimeoutMs?: number;
 }

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHandler } from '../../../localstack/esm/handler-loader.ts';
+import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
 import { recordingHandler } from './fixtures/recording-handler.ts';
 import { type EsmTestContext, esmTestContext, numbered, waitFor } from './harness.ts';
 
@@ -120,6 +121,35 @@ describe('ESM offsets and groups', () => {
     await expect(
       ctx.start(h.handler, { provisionedPollers: { minimum: 1, maximum: 3 } }, { pollers: 4 }),
     ).rejects.toThrow(/MaximumPollers/);
+  });
+
+  it('invocationsPerPoller: several batches in flight, never two of the same partition, order kept', async () => {
+    ctx = await esmTestContext(6);
+    await ctx.produce(numbered(1200, 6));
+    let running = 0;
+    let maxRunning = 0;
+    const inFlight = new Set<number>();
+    const order = new Map<number, number[]>();
+    let overlap = false;
+    const handler = async (event: KafkaEvent) => {
+      const records = decodeKafkaEvent(event);
+      const partitions = new Set(records.map((r) => r.partition));
+      for (const p of partitions) if (inFlight.has(p)) overlap = true;
+      for (const p of partitions) inFlight.add(p);
+      maxRunning = Math.max(maxRunning, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const r of records) order.set(r.partition, [...(order.get(r.partition) ?? []), r.offset]);
+      for (const p of partitions) inFlight.delete(p);
+      running--;
+    };
+    const esm = await ctx.start(handler, { batchSize: 50 }, { invocationsPerPoller: 4 });
+    await waitFor('1200 records', () => esm.counters.recordsSucceeded === 1200);
+    expect(overlap).toBe(false);
+    expect(maxRunning).toBeGreaterThan(1);
+    expect(maxRunning).toBeLessThanOrEqual(4);
+    for (const offsets of order.values()) expect(offsets).toEqual([...Array(200).keys()]);
+    await waitFor('all committed', async () => [...(await ctx.committed()).values()].every((o) => o === 200));
+    await expect(ctx.start(handler, {}, { invocationsPerPoller: 6 })).rejects.toThrow(/1–5/);
   });
 
   it('loads a handler module by path, with the function environment set', async () => {

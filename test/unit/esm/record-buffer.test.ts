@@ -61,6 +61,16 @@ describe('RecordBuffer', () => {
     expect(second.map((r) => `${r.partition}@${r.offset}`)).toEqual(['1@1', '1@2']);
   });
 
+  it('skips partitions with a batch in flight', () => {
+    const buffer = new RecordBuffer();
+    buffer.push(fetchedRange(3, { partition: 0 }), 0);
+    buffer.push(fetchedRange(3, { partition: 1 }), 0);
+    const batch = buffer.takeBatch(10, MAX_INVOCATION_PAYLOAD_BYTES, envelope, new Set(['t-0']));
+    expect(batch.map((r) => r.partition)).toEqual([1, 1, 1]);
+    expect(buffer.takeBatch(10, MAX_INVOCATION_PAYLOAD_BYTES, envelope, new Set(['t-0']))).toEqual([]);
+    expect(buffer.count).toBe(3);
+  });
+
   it('drops re-fetched records and forgets revoked partitions', () => {
     const buffer = new RecordBuffer();
     expect(buffer.push(fetchedRange(5), 0)).toBe(5);
