@@ -7,20 +7,18 @@
  * replace + delete), and leaves the topics in place when the stack is deleted unless
  * `deleteTopicsOnDestroy` is set.
  */
-import * as path from 'node:path';
 import {
   CustomResource,
   custom_resources as cr,
   Duration,
   aws_iam as iam,
-  aws_lambda as lambda,
   aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
+  type aws_lambda_nodejs as nodejs,
   RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { type ResolvedTopic, resolveTopics, TOPICS } from '../../shared/pipeline/index.ts';
-import { nodejsBundling } from './bundling.ts';
+import { orionNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 import type { OrionNetwork } from './orion-network.ts';
 
@@ -71,35 +69,18 @@ export class KafkaTopics extends Construct {
     const { cluster, network } = props;
     const deleteOnDestroy = props.deleteTopicsOnDestroy ?? false;
     this.topics = props.topics ?? resolveTopics(cluster.brokerCount, TOPICS);
-    const functionName = `orion-${props.envName}-topics-provisioner`;
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.onEventFunction = new nodejs.NodejsFunction(this, 'OnEvent', {
-      functionName,
+    this.onEventFunction = orionNodejsFunction(this, 'OnEvent', {
+      functionName: `orion-${props.envName}-topics-provisioner`,
       description: 'Applies the ORION topic catalog to the MSK cluster (never deletes on update)',
-      entry: props.entry ?? path.join(props.projectRoot, 'functions', 'topics-provisioner', 'handler.ts'),
-      handler: 'handler',
       projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      entry: props.entry,
+      functionDir: 'topics-provisioner',
+      network,
       memorySize: 512,
       timeout: Duration.minutes(5),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      vpc: network.vpc,
-      vpcSubnets: network.subnets,
-      securityGroups: [network.functionsSecurityGroup],
-      bundling: nodejsBundling(),
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'orion-topics-provisioner',
-        LOG_LEVEL: 'INFO',
-      },
-    });
+      serviceName: 'orion-topics-provisioner',
+      environment: { LOG_LEVEL: 'INFO' },
+    }).fn;
     const topicArns = this.topics.map((t) => cluster.topicArn(t.name));
     const role = this.onEventFunction.role!;
     role.addToPrincipalPolicy(

@@ -5,20 +5,18 @@
  * checkpoints per partition in its DynamoDB job table. It has no event source: nothing invokes
  * it but an operator (`aws lambda invoke`).
  */
-import * as path from 'node:path';
 import {
   Duration,
   aws_dynamodb as dynamodb,
   aws_iam as iam,
-  aws_lambda as lambda,
-  aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
+  type aws_logs as logs,
+  type aws_lambda_nodejs as nodejs,
   RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TOPICS } from '../../shared/pipeline/index.ts';
 import { REPLAY_JOB_TABLE } from '../../shared/replay/job-table.ts';
-import { nodejsBundling } from './bundling.ts';
+import { orionNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 import type { OrionNetwork } from './orion-network.ts';
 
@@ -47,7 +45,6 @@ export class ReplayFunction extends Construct {
   constructor(scope: Construct, id: string, props: ReplayFunctionProps) {
     super(scope, id);
     const { cluster, network } = props;
-    const functionName = `orion-${props.envName}-replay`;
     this.jobTable = new dynamodb.Table(this, 'JobTable', {
       tableName: `orion-${props.envName}-replay-jobs`,
       partitionKey: { name: REPLAY_JOB_TABLE.partitionKey.name, type: dynamodb.AttributeType.STRING },
@@ -58,38 +55,25 @@ export class ReplayFunction extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      functionName,
+    this.function = orionNodejsFunction(this, 'Function', {
+      functionName: `orion-${props.envName}-replay`,
       description: 'On-demand replay of cdr.dlq / cdr.rejected to their source topics (resumable)',
-      entry: props.entry ?? path.join(props.projectRoot, 'functions', 'replay', 'handler.ts'),
-      handler: 'handler',
       projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      entry: props.entry,
+      functionDir: 'replay',
+      network,
       memorySize: 1024,
       timeout: Duration.minutes(15),
       // One replay at a time per environment: replays are operator actions, not traffic.
       reservedConcurrentExecutions: 1,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      vpc: network.vpc,
-      vpcSubnets: network.subnets,
-      securityGroups: [network.functionsSecurityGroup],
-      bundling: nodejsBundling(),
+      logRetention: props.logRetention,
+      serviceName: 'orion-replay',
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'orion-replay',
         LOG_LEVEL: 'INFO',
         ...props.environment,
         REPLAY_JOB_TABLE: this.jobTable.tableName,
       },
-    });
+    }).fn;
     this.jobTable.grantReadWriteData(this.function);
     const role = this.function.role!;
     const catalog = TOPICS.map((t) => cluster.topicArn(t.name));

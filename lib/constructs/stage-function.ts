@@ -3,14 +3,12 @@
  * one Kafka event source mapping per source topic (from `eventSourceMappingsOf`), and the
  * least-privilege MSK IAM permissions of exactly those topics and consumer groups.
  */
-import * as path from 'node:path';
 import {
   Duration,
   aws_iam as iam,
   aws_lambda as lambda,
-  aws_logs as logs,
-  aws_lambda_nodejs as nodejs,
-  RemovalPolicy,
+  type aws_logs as logs,
+  type aws_lambda_nodejs as nodejs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
@@ -21,7 +19,7 @@ import {
 } from '../../shared/pipeline/index.ts';
 import { kafkaEventSourceMappingProps } from '../kafka/kafka-event-source-mapping.ts';
 import { stageServiceName } from '../monitoring/stage-metrics.ts';
-import { nodejsBundling } from './bundling.ts';
+import { orionNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 import type { OrionNetwork } from './orion-network.ts';
 
@@ -72,33 +70,19 @@ export class StageFunction extends Construct {
     super(scope, id);
     const { stage, cluster, network } = props;
     this.stage = stage;
-    const functionName = `orion-${props.envName}-${stage.name}`;
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      functionName,
+    const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
+      functionName: `orion-${props.envName}-${stage.name}`,
       description: stage.description,
-      entry: props.entry ?? path.join(props.projectRoot, 'functions', stage.functionDir, 'handler.ts'),
-      handler: 'handler',
       projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      entry: props.entry,
+      functionDir: stage.functionDir,
+      network,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(60),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      vpc: network.vpc,
-      vpcSubnets: network.subnets,
-      securityGroups: [network.functionsSecurityGroup],
-      bundling: nodejsBundling(),
+      logRetention: props.logRetention,
+      serviceName: stageServiceName(stage),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: stageServiceName(stage),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
@@ -107,6 +91,8 @@ export class StageFunction extends Construct {
         ...props.environment,
       },
     });
+    this.function = fn;
+    this.logGroup = logGroup;
     this.grantKafka(stage, cluster);
     this.mappings = eventSourceMappingsOf(stage).map((spec) => {
       const resource = new lambda.CfnEventSourceMapping(

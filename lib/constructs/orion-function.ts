@@ -1,0 +1,88 @@
+/**
+ * The NodejsFunction wiring every ORION function shares: esbuild bundling of a handler under the
+ * repository root, Node.js 22 on arm64, a JSON-logging log group of its own (`/aws/lambda/<name>`,
+ * destroyed with the stack), the cluster VPC's function subnets and security group, and the
+ * common environment (source maps, Powertools service name).
+ */
+import * as path from 'node:path';
+import {
+  type Duration,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { nodejsBundling } from './bundling.ts';
+import type { OrionNetwork } from './orion-network.ts';
+
+/** Options of {@link orionNodejsFunction}. */
+export interface OrionFunctionOptions {
+  /** Physical function name; the log group is `/aws/lambda/<functionName>`. */
+  readonly functionName: string;
+  readonly description: string;
+  /** Repository root (`package-lock.json`, esbuild working directory). */
+  readonly projectRoot: string;
+  /** The handler file. @default `<projectRoot>/functions/<functionDir>/handler.ts` */
+  readonly entry?: string;
+  /** Folder of the handler under `<projectRoot>/functions`, used when `entry` is not given. */
+  readonly functionDir: string;
+  readonly network: OrionNetwork;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly reservedConcurrentExecutions?: number;
+  /** @default 30 days */
+  readonly logRetention?: logs.RetentionDays;
+  /** `POWERTOOLS_SERVICE_NAME`. */
+  readonly serviceName: string;
+  /** Variables added after `NODE_OPTIONS` and `POWERTOOLS_SERVICE_NAME` (they may override them). */
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * Creates, in `scope`, the log group `Logs` and the function `id` (so construct paths, hence
+ * logical ids, are those of a hand-written pair).
+ * @example
+ * const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
+ *   functionName: 'orion-dev-replay', description: 'Replay', projectRoot, functionDir: 'replay',
+ *   network, memorySize: 1024, timeout: Duration.minutes(15), serviceName: 'orion-replay',
+ *   environment: { LOG_LEVEL: 'INFO' },
+ * });
+ */
+export function orionNodejsFunction(
+  scope: Construct,
+  id: string,
+  options: OrionFunctionOptions,
+): { readonly fn: nodejs.NodejsFunction; readonly logGroup: logs.LogGroup } {
+  const { functionName, network, projectRoot } = options;
+  const logGroup = new logs.LogGroup(scope, 'Logs', {
+    logGroupName: `/aws/lambda/${functionName}`,
+    retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const fn = new nodejs.NodejsFunction(scope, id, {
+    functionName,
+    description: options.description,
+    entry: options.entry ?? path.join(projectRoot, 'functions', options.functionDir, 'handler.ts'),
+    handler: 'handler',
+    projectRoot,
+    depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: options.memorySize,
+    timeout: options.timeout,
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    vpc: network.vpc,
+    vpcSubnets: network.subnets,
+    securityGroups: [network.functionsSecurityGroup],
+    bundling: nodejsBundling(),
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: options.serviceName,
+      ...options.environment,
+    },
+  });
+  return { fn, logGroup };
+}
