@@ -24,13 +24,12 @@ import { runReplay } from '../../../shared/replay/replay-job.ts';
 import { parseReplayRequest } from '../../../shared/replay/request.ts';
 import { createKafkaHandler, type KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
-import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
+import type { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
 import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
-import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
 import { storageStage } from '../../../shared/storage/storage-stage.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 import { sampleEnrichedCdr } from '../../unit/storage/enriched-cdr-fixture.ts';
-import { disposeStorageFixture, storageFixture } from '../storage/cassandra-fixture.ts';
+import { disposeStorageFixture, repositoryFixture } from '../storage/cassandra-fixture.ts';
 import { endOffsets, type ReplayFixture, replayFixture } from './fixtures.ts';
 
 const BEFORE = 20;
@@ -65,9 +64,7 @@ beforeAll(async () => {
     throw new Error('this test stops the embedded Cassandra; CASSANDRA_CONTACT_POINTS points elsewhere');
   }
   f = await replayFixture();
-  ({ client, config } = await storageFixture('it_replay'));
-  await applyCdrSchema(client, { keyspace: config.keyspace });
-  repo = new CdrRepository(client, { keyspace: config.keyspace, writeConcurrency: config.writeConcurrency });
+  ({ client, config, repo } = await repositoryFixture('it_replay'));
   handler = createKafkaHandler(storageStage({ writer: repo }), {
     producer: createBatchProducer(f.connections, { timeoutMs: 10_000 }),
   });

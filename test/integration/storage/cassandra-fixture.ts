@@ -8,8 +8,9 @@ import {
   cassandraConfigFromEnv,
   type LocalCassandraConfig,
 } from '../../../shared/storage/cassandra-config.ts';
+import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
 import type { CdrRow } from '../../../shared/storage/cdr-row.ts';
-import { dropKeyspace } from '../../../shared/storage/schema-apply.ts';
+import { applyCdrSchema, dropKeyspace } from '../../../shared/storage/schema-apply.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 
 /** Config + connected client on a fresh, run-unique keyspace name (schema not applied). */
@@ -32,6 +33,23 @@ export async function storageFixture(
     });
   }
   return { client, config };
+}
+
+/**
+ * {@link storageFixture} with the CDR schema applied and a repository on it, as the storage
+ * stage uses it (the config's write concurrency).
+ * @example ({ client, config, repo } = await repositoryFixture('it_storage'));
+ */
+export async function repositoryFixture(
+  prefix: string,
+): Promise<{ client: cassandra.Client; config: LocalCassandraConfig; repo: CdrRepository }> {
+  const { client, config } = await storageFixture(prefix);
+  await applyCdrSchema(client, { keyspace: config.keyspace });
+  const repo = new CdrRepository(client, {
+    keyspace: config.keyspace,
+    writeConcurrency: config.writeConcurrency,
+  });
+  return { client, config, repo };
 }
 
 /** Drops the test keyspace and closes the client. */

@@ -7,7 +7,7 @@ import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-con
 import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
 import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
 import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
-import { disposeStorageFixture, sampleRow, storageFixture } from './cassandra-fixture.ts';
+import { disposeStorageFixture, repositoryFixture, sampleRow } from './cassandra-fixture.ts';
 
 const NINETY_DAYS = 90 * 86_400;
 
@@ -17,12 +17,7 @@ describe('CDR hot storage on Cassandra', () => {
   let repo: CdrRepository;
 
   beforeAll(async () => {
-    ({ client, config } = await storageFixture('it_storage'));
-    await applyCdrSchema(client, { keyspace: config.keyspace });
-    repo = new CdrRepository(client, {
-      keyspace: config.keyspace,
-      writeConcurrency: config.writeConcurrency,
-    });
+    ({ client, config, repo } = await repositoryFixture('it_storage'));
   });
 
   afterAll(async () => {

@@ -12,13 +12,12 @@ import { startComponent, stopComponent } from '../../../localstack/embedded/stac
 import { TransientError } from '../../../shared/runtime/outcome.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
 import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
-import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
+import type { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
 import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
-import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
 import { storageStage } from '../../../shared/storage/storage-stage.ts';
 import { testEndpoints } from '../../support/endpoints.ts';
 import { enrichedRecord, sampleEnrichedCdr } from '../../unit/storage/enriched-cdr-fixture.ts';
-import { disposeStorageFixture, storageFixture } from './cassandra-fixture.ts';
+import { disposeStorageFixture, repositoryFixture } from './cassandra-fixture.ts';
 
 const kinds = (results: readonly RecordResult[]) => results.map((r) => r.kind);
 
@@ -42,12 +41,7 @@ describe('storage stage on Cassandra', () => {
   let repo: CdrRepository;
 
   beforeAll(async () => {
-    ({ client, config } = await storageFixture('it_stage'));
-    await applyCdrSchema(client, { keyspace: config.keyspace });
-    repo = new CdrRepository(client, {
-      keyspace: config.keyspace,
-      writeConcurrency: config.writeConcurrency,
-    });
+    ({ client, config, repo } = await repositoryFixture('it_stage'));
   });
 
   afterAll(async () => {
