@@ -9,7 +9,6 @@ import {
   REJECT_REASON,
   type UnifiedCdr,
   UnifiedCdrSchema,
-  type ValidatedCdr,
   validateRawCdr,
   validationStage,
   writeUnifiedCdr,
@@ -17,30 +16,13 @@ import {
 } from '../../../shared/cdr/index.ts';
 import { COUNTRY_CODES, TOPIC } from '../../../shared/pipeline/index.ts';
 import type { ForwardOutcome } from '../../../shared/runtime/outcome.ts';
-import { NOW, stageRecord, verdictOf } from './records.ts';
-
-const VALIDATED: ValidatedCdr = {
-  v: 1,
-  country: 'fr',
-  recordType: 'MOC',
-  recordId: 'FR-1',
-  imsi: '208011234567890',
-  msisdn: '+33612345678',
-  counterpart: '+33698765432',
-  startMs: Date.UTC(2026, 2, 29, 11, 30),
-  durationS: 65,
-  volumeBytes: 0,
-  chargeMinorUnits: 10,
-  currency: 'EUR',
-  cellId: '208-01-1234-5678',
-  roaming: false,
-};
+import { NOW, stageRecord, VALIDATED_FR, verdictOf } from './records.ts';
 
 const stage = normalizationStage();
 
 describe('normalizeCdr', () => {
   it('maps the country code to a unified type and direction, UTC ISO times, a deterministic id', () => {
-    const cdr = normalizeCdr(VALIDATED);
+    const cdr = normalizeCdr(VALIDATED_FR);
     expect(UnifiedCdrSchema.parse(cdr)).toEqual(cdr);
     expect(cdr).toMatchObject({
       record_type: 'voice',
@@ -60,7 +42,10 @@ describe('normalizeCdr', () => {
     ['SMS_MT', 'sms', 'mt'],
     ['GPRS', 'data', 'mo'],
   ] as const)('maps %s to %s/%s', (code, type, direction) => {
-    expect(normalizeCdr({ ...VALIDATED, recordType: code })).toMatchObject({ record_type: type, direction });
+    expect(normalizeCdr({ ...VALIDATED_FR, recordType: code })).toMatchObject({
+      record_type: type,
+      direction,
+    });
   });
 });
 
@@ -121,10 +106,10 @@ describe('cdr_id', () => {
 
 describe('JSON writers', () => {
   it('write exactly what JSON.stringify would (parsed back equal)', () => {
-    const unified = normalizeCdr(VALIDATED);
-    expect(JSON.parse(writeValidatedCdr(VALIDATED))).toEqual(VALIDATED);
-    expect(JSON.parse(writeValidatedCdr({ ...VALIDATED, counterpart: null }))).toEqual({
-      ...VALIDATED,
+    const unified = normalizeCdr(VALIDATED_FR);
+    expect(JSON.parse(writeValidatedCdr(VALIDATED_FR))).toEqual(VALIDATED_FR);
+    expect(JSON.parse(writeValidatedCdr({ ...VALIDATED_FR, counterpart: null }))).toEqual({
+      ...VALIDATED_FR,
       counterpart: null,
     });
     expect(JSON.parse(writeUnifiedCdr(unified))).toEqual(unified);
@@ -134,29 +119,29 @@ describe('JSON writers', () => {
 describe('normalization stage', () => {
   it('forwards the unified CDR to cdr.normalized under the same key', async () => {
     const [result] = await stage.processBatch([
-      stageRecord(TOPIC.validated, JSON.stringify(VALIDATED), 'key-1'),
+      stageRecord(TOPIC.validated, JSON.stringify(VALIDATED_FR), 'key-1'),
     ]);
     const out = result as ForwardOutcome;
     expect(out.kind).toBe('forward');
     expect(out.topic).toBe(TOPIC.normalized);
     expect(out.key).toEqual(Buffer.from('key-1'));
-    expect(UnifiedCdrSchema.parse(JSON.parse(String(out.value)))).toEqual(normalizeCdr(VALIDATED));
-    expect(out.eventTimeMs).toBe(VALIDATED.startMs + 65_000);
+    expect(UnifiedCdrSchema.parse(JSON.parse(String(out.value)))).toEqual(normalizeCdr(VALIDATED_FR));
+    expect(out.eventTimeMs).toBe(VALIDATED_FR.startMs + 65_000);
   });
 
   it.each([
     [REJECT_REASON.EMPTY_RECORD, ''],
     [REJECT_REASON.UNPARSEABLE, '{"v":1,'],
     [REJECT_REASON.UNPARSEABLE, '"a string"'],
-    [REJECT_REASON.FORBIDDEN_KEY, `{"__proto__":{},${JSON.stringify(VALIDATED).slice(1)}`],
-    [REJECT_REASON.UNKNOWN_COUNTRY, JSON.stringify({ ...VALIDATED, country: 'xx' })],
-    [REJECT_REASON.UNKNOWN_RECORD_TYPE, JSON.stringify({ ...VALIDATED, recordType: 'NOPE' })],
-    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED, startMs: 'yesterday' })],
-    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED, imsi: '12' })],
-    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED, msisdn: '0612345678' })],
-    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED, durationS: -1 })],
-    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED, currency: 'ZZZ' })],
-    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED, cellId: "'; DROP TABLE cdr; --" })],
+    [REJECT_REASON.FORBIDDEN_KEY, `{"__proto__":{},${JSON.stringify(VALIDATED_FR).slice(1)}`],
+    [REJECT_REASON.UNKNOWN_COUNTRY, JSON.stringify({ ...VALIDATED_FR, country: 'xx' })],
+    [REJECT_REASON.UNKNOWN_RECORD_TYPE, JSON.stringify({ ...VALIDATED_FR, recordType: 'NOPE' })],
+    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED_FR, startMs: 'yesterday' })],
+    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED_FR, imsi: '12' })],
+    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED_FR, msisdn: '0612345678' })],
+    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED_FR, durationS: -1 })],
+    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED_FR, currency: 'ZZZ' })],
+    [REJECT_REASON.SCHEMA_VIOLATION, JSON.stringify({ ...VALIDATED_FR, cellId: "'; DROP TABLE cdr; --" })],
   ])('%s ← %s', async (reason, value) => {
     const [result] = await stage.processBatch([stageRecord(TOPIC.validated, value)]);
     expect(verdictOf(result!)).toBe(reason);
@@ -164,7 +149,7 @@ describe('normalization stage', () => {
 
   it('names only paths, never values, in schema violations', async () => {
     const [result] = await stage.processBatch([
-      stageRecord(TOPIC.validated, JSON.stringify({ ...VALIDATED, msisdn: '0612345678' })),
+      stageRecord(TOPIC.validated, JSON.stringify({ ...VALIDATED_FR, msisdn: '0612345678' })),
     ]);
     expect(result).toMatchObject({ kind: 'reject', message: expect.stringContaining('msisdn') });
     expect(JSON.stringify(result)).not.toContain('0612345678');

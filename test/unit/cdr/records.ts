@@ -1,9 +1,28 @@
 /** Helpers shared by the CDR unit tests: stage records and a fixed clock. */
+import type { ValidatedCdr } from '../../../shared/cdr/index.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
 import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
 
 /** The tests' "now": 2026-03-29 12:00 UTC, the day Europe springs forward. */
 export const NOW = Date.UTC(2026, 2, 29, 12);
+
+/** What validation makes of the default French record (`FR-1`, 13:30 Paris, 65 s, 0,10 EUR). */
+export const VALIDATED_FR: ValidatedCdr = {
+  v: 1,
+  country: 'fr',
+  recordType: 'MOC',
+  recordId: 'FR-1',
+  imsi: '208011234567890',
+  msisdn: '+33612345678',
+  counterpart: '+33698765432',
+  startMs: Date.UTC(2026, 2, 29, 11, 30),
+  durationS: 65,
+  volumeBytes: 0,
+  chargeMinorUnits: 10,
+  currency: 'EUR',
+  cellId: '208-01-1234-5678',
+  roaming: false,
+};
 
 /** A decoded Kafka record. */
 export function stageRecord(

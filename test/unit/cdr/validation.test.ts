@@ -10,7 +10,7 @@ import {
 } from '../../../shared/cdr/index.ts';
 import { TOPIC } from '../../../shared/pipeline/index.ts';
 import type { ForwardOutcome } from '../../../shared/runtime/outcome.ts';
-import { NOW, stageRecord, verdictOf } from './records.ts';
+import { NOW, stageRecord, VALIDATED_FR, verdictOf } from './records.ts';
 
 const FR = 'cdr.raw.fr';
 const PL = 'cdr.raw.pl';
@@ -64,22 +64,7 @@ describe('validation stage: valid records', () => {
     expect(out.topic).toBe(TOPIC.validated);
     expect(out.key).toEqual(Buffer.from('the-key'));
     const cdr = JSON.parse(String(out.value)) as ValidatedCdr;
-    expect(cdr).toEqual({
-      v: 1,
-      country: 'fr',
-      recordType: 'MOC',
-      recordId: 'FR-1',
-      imsi: '208011234567890',
-      msisdn: '+33612345678',
-      counterpart: '+33698765432',
-      startMs: Date.UTC(2026, 2, 29, 11, 30),
-      durationS: 65,
-      volumeBytes: 0,
-      chargeMinorUnits: 10,
-      currency: 'EUR',
-      cellId: '208-01-1234-5678',
-      roaming: false,
-    });
+    expect(cdr).toEqual(VALIDATED_FR);
     expect(out.eventTimeMs).toBe(Date.UTC(2026, 2, 29, 11, 31, 5));
   });
 
