@@ -134,22 +134,35 @@ function splitStatements(source: string): string[] {
 }
 
 /** Splits `text` on `separator` outside string literals, `()` and `<>`. */
-function splitTopLevel(text: string, separator: string): string[] {
+function splitTopLevel(text: string, separator: ';' | ','): string[] {
+  return splitOutside(text, separator === ';' ? /;/y : /,/y, '(<', ')>');
+}
+
+/**
+ * Splits `text` where the sticky regex `separator` matches, outside string literals and the
+ * brackets `open`/`close` (same-index pairs); the separator's match is dropped.
+ */
+function splitOutside(text: string, separator: RegExp, open: string, close: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
   let i = 0;
   while (i < text.length) {
-    const c = text[i];
+    const c = text.charAt(i);
     if (c === "'") {
       i = endOfString(text, i);
       continue;
     }
-    if (c === '(' || c === '<') depth++;
-    else if (c === ')' || c === '>') depth--;
-    else if (c === separator && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
+    if (open.includes(c)) depth++;
+    else if (close.includes(c)) depth--;
+    else if (depth === 0) {
+      separator.lastIndex = i;
+      if (separator.test(text)) {
+        parts.push(text.slice(start, i));
+        start = separator.lastIndex;
+        i = separator.lastIndex;
+        continue;
+      }
     }
     i++;
   }
@@ -360,32 +373,7 @@ function parseTableOptions(table: string, rest: string): TableOptions {
 
 /** Splits table options on ` AND ` (any case) outside string literals and parentheses. */
 function splitOnAnd(text: string): string[] {
-  const parts: string[] = [];
-  const and = /\s+and\s+/iy;
-  let depth = 0;
-  let start = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "'") {
-      i = endOfString(text, i);
-      continue;
-    }
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0) {
-      and.lastIndex = i;
-      if (and.test(text)) {
-        parts.push(text.slice(start, i));
-        start = and.lastIndex;
-        i = and.lastIndex;
-        continue;
-      }
-    }
-    i++;
-  }
-  parts.push(text.slice(start));
-  return parts;
+  return splitOutside(text, /\s+and\s+/iy, '(', ')');
 }
 
 function ttlSeconds(table: string, value: string): number {
