@@ -15,26 +15,14 @@ import {
   type ComponentReport,
   type ComponentStatus,
 } from '../../localstack/embedded/types.ts';
+import { formatTable } from './table.ts';
 
 const seconds = (ms: number | undefined) =>
   ms === undefined || ms < 0 ? '-' : `${(ms / 1000).toFixed(1)} s`;
 
-/** One table, columns padded. */
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 /** The `up` report: one line per component with version, address, pid, start time and cold start. */
 export function formatUpReport(reports: readonly ComponentReport[]): string {
-  return table([
+  return formatTable([
     ['COMPONENT', 'OUTCOME', 'VERSION', 'ADDRESS', 'PID', 'STARTED AT', 'COLD START'],
     ...reports.map((r) => [
       r.component,
@@ -50,7 +38,7 @@ export function formatUpReport(reports: readonly ComponentReport[]): string {
 
 /** The `status` table. */
 export function formatStatus(statuses: readonly ComponentStatus[]): string {
-  return table([
+  return formatTable([
     ['COMPONENT', 'MODE', 'HEALTH', 'VERSION', 'ADDRESS', 'PID', 'STARTED AT', 'COLD START', 'DETAIL'],
     ...statuses.map((s) => [
       s.component,

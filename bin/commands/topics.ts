@@ -7,6 +7,7 @@ import { applyTopics, type TopicApplyReport } from '../../shared/kafka/topic-app
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
 import { inspectTopics, type TopicListing } from '../../shared/kafka/topic-inspect.ts';
 import { resolveTopics } from '../../shared/pipeline/index.ts';
+import { formatTable } from './table.ts';
 
 /** Runs `fn` with a connected admin client on the local (or `KAFKA_BROKERS`) cluster. */
 export async function withLocalAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
@@ -67,15 +68,7 @@ export function formatTopicListing(topics: readonly TopicListing[]): string {
       !t.inCatalog ? 'not in catalog' : t.drift.length === 0 ? 'ok' : `DRIFT: ${t.drift.join('; ')}`,
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(rows);
 }
 
 /** Registers `orion topics …`. */
