@@ -3,6 +3,7 @@
  * identifier and the exact size it adds to the invocation payload.
  */
 import type { KafkaMessage } from 'kafkajs';
+import { stageRecordOf } from '../../shared/kafka/kafkajs-record.ts';
 import { kafkaItemIdentifier, type RawKafkaRecord } from '../../shared/kafka/msk-event.ts';
 import { recordJsonBytes } from './payload-size.ts';
 
@@ -23,19 +24,7 @@ export interface FetchedRecord extends RawKafkaRecord {
  * @example toFetchedRecord('cdr.raw.fr', 3, message)
  */
 export function toFetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {
-  const headers: Record<string, Buffer | string | undefined> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    headers[name] = Array.isArray(value) ? value[value.length - 1] : value;
-  }
-  const base = {
-    topic,
-    partition,
-    offset: Number(message.offset),
-    timestamp: Number(message.timestamp),
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers,
-  };
+  const base = stageRecordOf(topic, partition, message);
   return {
     ...base,
     id: kafkaItemIdentifier(topic, partition, base.offset),

@@ -9,7 +9,8 @@
  * runs; it never joins or disturbs a stage's consumer group.
  */
 import { randomUUID } from 'node:crypto';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { stageRecordOf } from '../kafka/kafkajs-record.ts';
 import type { StageRecord } from '../runtime/stage-record.ts';
 
 /** One partition's part of the range: read offsets `[next, end)`. */
@@ -94,7 +95,7 @@ export async function readRanges(options: ReadRangesOptions): Promise<ReadOutcom
     // A fetch started before the seek can still deliver earlier offsets: keep only the range.
     const records = batch.messages
       .filter((m) => Number(m.offset) >= cursor.next && Number(m.offset) < cursor.end)
-      .map((m) => toStageRecord(topic, batch.partition, m));
+      .map((m) => stageRecordOf(topic, batch.partition, m));
     try {
       const decision = records.length > 0 ? await onRecords(batch.partition, records, heartbeat) : 'continue';
       if (records.length > 0) cursor.next = Number(records[records.length - 1]?.offset) + 1;
@@ -140,21 +141,4 @@ export async function readRanges(options: ReadRangesOptions): Promise<ReadOutcom
 function markDone(consumer: Consumer, topic: string, pending: Map<number, unknown>, partition: number): void {
   pending.delete(partition);
   consumer.pause([{ topic, partitions: [partition] }]);
-}
-
-function toStageRecord(topic: string, partition: number, m: KafkaMessage): StageRecord {
-  const headers: Record<string, Buffer> = {};
-  for (const [name, v] of Object.entries(m.headers ?? {})) {
-    const value = Array.isArray(v) ? v[v.length - 1] : v;
-    if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
-  }
-  return {
-    topic,
-    partition,
-    offset: Number(m.offset),
-    timestamp: Number(m.timestamp),
-    key: m.key ?? null,
-    value: m.value ?? null,
-    headers,
-  };
 }
