@@ -4,6 +4,7 @@ import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { type PartitionLag, readLag } from '../../localstack/esm/lag.ts';
 import { createKafka } from '../../shared/kafka/client.ts';
 import { parseStages } from './run.ts';
+import { formatTable } from './table.ts';
 
 /** Formats an age in ms as `1.2 s`, `3 min`, `2.5 h`. */
 export function formatAge(ms: number | null): string {
@@ -42,16 +43,7 @@ export function formatLag(rows: readonly PartitionLag[], allPartitions: boolean)
     String(s.lag),
     formatAge(s.age),
   ]);
-  const table = [header, ...body, ...totals];
-  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  return table
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable([header, ...body, ...totals]);
 }
 
 /** Registers `orion lag`. */
