@@ -243,7 +243,9 @@ describe('least privilege', () => {
     for (const table of cdrTableDefinitions())
       expect(tables).toContain(`/keyspace/orion_dev/table/${table.name}`);
     expect((statement.Resource as unknown[]).length).toBe(cdrTableDefinitions().length);
-    const peers = statementsOf(stageFunction('storage')[1]).find((s) => s.Sid === 'KeyspacesVpcEndpointPeers')!;
+    const peers = statementsOf(stageFunction('storage')[1]).find(
+      (s) => s.Sid === 'KeyspacesVpcEndpointPeers',
+    )!;
     expect(peers.Action).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints']);
   });
 });
