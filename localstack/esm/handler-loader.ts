@@ -62,10 +62,10 @@ export function applyEnvironment(env: Readonly<Record<string, string>>): void {
 }
 
 /**
- * Resolves a handler source to a callable handler (importing the module once).
+ * Resolves a handler source to a callable handler, importing the module once per `environment`.
  * @example const handler = await loadHandler({ kind: 'module', path: handlerPathOf(stage, false) });
  */
-export async function loadHandler(source: HandlerSource): Promise<KafkaHandler> {
+export async function loadHandler(source: HandlerSource, environment?: string): Promise<KafkaHandler> {
   if (source.kind === 'function') return source.handler;
   if (!existsSync(source.path)) {
     throw new HandlerLoadError(
@@ -73,7 +73,11 @@ export async function loadHandler(source: HandlerSource): Promise<KafkaHandler> 
       `Handler module ${source.path} not found${source.path.endsWith('.mjs') ? ' (run `npm run build` first)' : ''}`,
     );
   }
-  const module = (await import(pathToFileURL(source.path).href)) as Record<string, unknown>;
+  const url = pathToFileURL(source.path);
+  // Each execution environment is its own module instance, with its own module-scope clients (a
+  // Lambda environment runs one invocation at a time; concurrent invocations never share them).
+  if (environment !== undefined) url.searchParams.set('environment', environment);
+  const module = (await import(url.href)) as Record<string, unknown>;
   const name = source.exportName ?? 'handler';
   const handler = module[name] ?? (module.default as Record<string, unknown> | undefined)?.[name];
   if (typeof handler !== 'function') {

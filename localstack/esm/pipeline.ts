@@ -74,8 +74,9 @@ export async function startPipeline(options: PipelineOptions): Promise<PipelineH
         kind: 'module',
         path: handlerPathOf(stage, options.bundled ?? false),
       };
-      const handler = await loadHandler(source);
       for (const mapping of eventSourceMappingsOf(stage)) {
+        // One execution environment per mapping, as AWS never shares one between its pollers.
+        const handler = await loadHandler(source, mapping.consumerGroupId);
         const pollers = options.stagePollers?.[stage.name] ?? options.pollers;
         mappings.push(
           await startEventSourceMapping({
