@@ -4,7 +4,7 @@
  * stages behind the ESM emulator → a generated load across the ten countries → live progress →
  * a report with exact accounting (`stored + rejected + dlq = generated`).
  */
-import { generateToKafka } from '../../bin/commands/generate.ts';
+
 import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
@@ -26,6 +26,7 @@ import { localEndpoints } from '../embedded/endpoints.ts';
 import { localKafkaBrokers, stackUp } from '../embedded/stack.ts';
 import { readLag } from '../esm/lag.ts';
 import { type StageTotals, startPipeline } from '../esm/pipeline.ts';
+import { generateToKafka } from '../load/generate-to-kafka.ts';
 import { ExpectedCdrs } from './expected-cdrs.ts';
 import { summarizeLatencies } from './latency.ts';
 import { ProgressView } from './progress.ts';

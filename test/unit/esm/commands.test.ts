@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { invalidSharesFor, parseCountries } from '../../../bin/commands/generate.ts';
+import { parseCountries } from '../../../bin/commands/generate.ts';
 import { formatAge, formatLag } from '../../../bin/commands/lag.ts';
 import { parseStagePollers, parseStages } from '../../../bin/commands/run.ts';
 import type { PartitionLag } from '../../../localstack/esm/lag.ts';
+import { invalidSharesFor } from '../../../localstack/load/generate-to-kafka.ts';
 import { COUNTRY_CODES, STAGES } from '../../../shared/pipeline/index.ts';
 
 describe('orion run / lag / generate options', () => {
