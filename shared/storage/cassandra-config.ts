@@ -12,9 +12,11 @@
  * | `CASSANDRA_KEYSPACE` | `orion` | keyspace of the CDR tables |
  * | `CASSANDRA_WRITE_CONCURRENCY` | `64` | statements in flight per batch (bounded concurrency; 64 was the best of 8/32/64/128 measured on the embedded Cassandra) |
  * | `CASSANDRA_REQUEST_TIMEOUT_MS` | `10000` | per-request read timeout |
- * | `CASSANDRA_WRITE_MODE` | `independent` | `independent` or `logged-batch` (atomic pair of table writes; see `CdrRepositoryOptions.writeMode`) |
+ * | `CASSANDRA_WRITE_MODE` | `unlogged-batch` | `unlogged-batch` (the INSERTs of several CDRs per request), `independent` (one request per INSERT) or `logged-batch` (atomic pair of table writes); see `CdrRepositoryOptions.writeMode` |
+ * | `CASSANDRA_ROWS_PER_BATCH` | `30` | CDRs per unlogged batch, one batch per table (Amazon Keyspaces takes at most 30 statements per batch) |
  */
 import { z } from 'zod';
+import { DEFAULT_ROWS_PER_BATCH } from './cdr-repository.ts';
 import { DEFAULT_KEYSPACE } from './keyspace.ts';
 
 /** Port of the Amazon Keyspaces TLS endpoint. */
@@ -29,7 +31,8 @@ const common = {
   keyspace: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'expected [a-z][a-z0-9_]{0,47}'),
   writeConcurrency: z.coerce.number().int().min(1).max(2048),
   requestTimeoutMs: z.coerce.number().int().min(100).max(120_000),
-  writeMode: z.enum(['independent', 'logged-batch']),
+  writeMode: z.enum(['independent', 'logged-batch', 'unlogged-batch']),
+  rowsPerBatch: z.coerce.number().int().min(1).max(30),
 };
 
 const localSchema = z.object({
@@ -74,7 +77,8 @@ export function cassandraConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ca
     keyspace: env.CASSANDRA_KEYSPACE?.trim() || DEFAULT_KEYSPACE,
     writeConcurrency: env.CASSANDRA_WRITE_CONCURRENCY?.trim() || 64,
     requestTimeoutMs: env.CASSANDRA_REQUEST_TIMEOUT_MS?.trim() || 10_000,
-    writeMode: env.CASSANDRA_WRITE_MODE?.trim() || 'independent',
+    writeMode: env.CASSANDRA_WRITE_MODE?.trim() || 'unlogged-batch',
+    rowsPerBatch: env.CASSANDRA_ROWS_PER_BATCH?.trim() || DEFAULT_ROWS_PER_BATCH,
   };
   const names: Record<string, string> = {
     contactPoints: 'CASSANDRA_CONTACT_POINTS',
@@ -85,6 +89,7 @@ export function cassandraConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ca
     writeConcurrency: 'CASSANDRA_WRITE_CONCURRENCY',
     requestTimeoutMs: 'CASSANDRA_REQUEST_TIMEOUT_MS',
     writeMode: 'CASSANDRA_WRITE_MODE',
+    rowsPerBatch: 'CASSANDRA_ROWS_PER_BATCH',
     target: 'CASSANDRA_TARGET',
   };
   let parsed: z.ZodSafeParseResult<CassandraConfig>;

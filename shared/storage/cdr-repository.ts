@@ -10,6 +10,7 @@
 import cassandra from 'cassandra-driver';
 import { CDR_COLUMNS, type CdrRow } from './cdr-row.ts';
 import { CDR_TABLE } from './cdr-schema.ts';
+import { chunk } from './chunk.ts';
 import { mapBounded } from './map-bounded.ts';
 
 /** The result of writing one row: both tables written, or the first error met. */
@@ -18,20 +19,33 @@ export type RowWriteResult = { readonly ok: true } | { readonly ok: false; reado
 /** Where and how the repository writes. */
 export interface CdrRepositoryOptions {
   readonly keyspace: string;
-  /** Requests in flight at once (a row is two statements, or one batch in `logged-batch` mode). */
+  /** Requests in flight at once (a statement, a row's logged batch, or an unlogged batch of rows). */
   readonly writeConcurrency: number;
   /**
-   * `independent` (default): the two INSERTs of a row are separate requests. If one fails the
+   * `independent`: the two INSERTs of a row are separate requests. If one fails the
    * record fails and its retry (or DLQ replay) converges both tables, one write unit per table.
    * `logged-batch`: both INSERTs in one LOGGED BATCH, so the two tables never disagree even for a
    * record that ends in the DLQ; Amazon Keyspaces performs two underlying writes per batched row
    * (prepare + commit), so check the write cost before choosing it.
+   * `unlogged-batch` (default): the INSERTs of up to `rowsPerBatch` CDRs into one table in one
+   * UNLOGGED BATCH request (two requests per group of CDRs, one per table) instead of one request
+   * per INSERT: the same write units on Keyspaces, no atomicity. A failed batch fails every CDR of
+   * its group (the upserts are idempotent, so their retry is safe). Measured on the embedded stack at 800 CDR/s:
+   * end-to-end P50 69 ms / P99 1.1 s against 1.5 s / 3.6 s with `independent`.
    */
   readonly writeMode?: CdrWriteMode;
+  /**
+   * CDRs per UNLOGGED BATCH in `unlogged-batch` mode, 1–30. Default 30: Amazon Keyspaces refuses
+   * batches of more than 30 statements ("Batches with more than 30 statements are not supported").
+   */
+  readonly rowsPerBatch?: number;
 }
 
 /** How the two inserts of a CDR are sent. */
-export type CdrWriteMode = 'independent' | 'logged-batch';
+export type CdrWriteMode = 'independent' | 'logged-batch' | 'unlogged-batch';
+
+/** Default CDRs (statements) per unlogged batch: the Amazon Keyspaces per-batch limit. */
+export const DEFAULT_ROWS_PER_BATCH = 30;
 
 const TABLES = [CDR_TABLE.bySubscriberDay, CDR_TABLE.byId] as const;
 
@@ -63,9 +77,38 @@ export class CdrRepository {
    */
   async upsertMany(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {
     if (rows.length === 0) return [];
-    return this.#options.writeMode === 'logged-batch'
-      ? this.#upsertBatched(rows)
-      : this.#upsertIndependent(rows);
+    switch (this.#options.writeMode ?? 'unlogged-batch') {
+      case 'logged-batch':
+        return this.#upsertBatched(rows);
+      case 'unlogged-batch':
+        return this.#upsertUnlogged(rows);
+      default:
+        return this.#upsertIndependent(rows);
+    }
+  }
+
+  async #upsertUnlogged(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {
+    const groups = chunk(rows, this.#options.rowsPerBatch ?? DEFAULT_ROWS_PER_BATCH);
+    // One single-table batch per group and table: Keyspaces refuses more than 30 statements per
+    // batch, and cross-table unlogged batches have been reported to fail there.
+    const requests = groups.flatMap((group, index) =>
+      TABLES.map((table) => ({
+        index,
+        queries: group.map((row) => ({ query: this.#inserts[table], params: bindParams(row) })),
+      })),
+    );
+    const errors = new Map<number, unknown>();
+    await mapBounded(requests, this.#options.writeConcurrency, async ({ index, queries }) => {
+      try {
+        await this.#client.batch(queries, { prepare: true, logged: false });
+      } catch (error) {
+        if (!errors.has(index)) errors.set(index, error);
+      }
+    });
+    return groups.flatMap((group, index): RowWriteResult[] => {
+      const error = errors.get(index);
+      return group.map(() => (errors.has(index) ? { ok: false, error } : { ok: true }));
+    });
   }
 
   async #upsertIndependent(rows: readonly CdrRow[]): Promise<RowWriteResult[]> {

@@ -93,6 +93,11 @@ read_request_timeout: 10000ms
 write_request_timeout: 10000ms
 range_request_timeout: 20000ms
 request_timeout: 20000ms
+# The storage stage sends UNLOGGED BATCHes of up to 30 INSERTs across partitions (about 45 KB):
+# keep them below the fail threshold and out of the log (a WARN line per batch costs CPU).
+batch_size_warn_threshold: 128KiB
+batch_size_fail_threshold: 512KiB
+unlogged_batch_across_partitions_warn_threshold: 64
 # Keyspaces has no materialized views or UDFs; keep local Cassandra as strict.
 materialized_views_enabled: false
 user_defined_functions_enabled: false

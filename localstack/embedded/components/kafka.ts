@@ -68,6 +68,9 @@ export function kafkaServerProperties(opts: {
     'num.recovery.threads.per.data.dir': 1,
     'log.segment.bytes': 64 * 1024 * 1024,
     'log.retention.check.interval.ms': 60_000,
+    // Two cores shared by several JVMs and the tests: a broker that misses heartbeats for the
+    // default 9 s is fenced and drops out of the metadata. 30 s rides out GC and CPU stalls.
+    'broker.session.timeout.ms': 30_000,
     'controlled.shutdown.enable': true,
     'unclean.leader.election.enable': false,
     'delete.topic.enable': true,

@@ -64,7 +64,16 @@ describe('Kafka with three brokers', () => {
   });
 
   it('applies a catalog topic with RF 3 / min ISR 2 and round-trips records with acks=all', async () => {
-    const brokers = await clusterBrokerCount(admin);
+    // A broker busy on a loaded 2-core machine can miss a heartbeat and be briefly fenced: wait
+    // for all three in a fresh metadata response rather than trust one snapshot.
+    const brokers = await vi.waitFor(
+      async () => {
+        const seen = await clusterBrokerCount(admin);
+        if (seen !== 3) throw new Error(`${seen} of 3 brokers in the metadata`);
+        return seen;
+      },
+      { timeout: 60_000, interval: 500 },
+    );
     expect(brokers).toBe(3);
     const report = await applyTopics(admin, resolveTopics(brokers, [topic]));
     expect(report.created).toEqual([topic.name]);

@@ -5,6 +5,7 @@ import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
 import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
+import type { CdrRow } from '../../../shared/storage/cdr-row.ts';
 import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
 import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
 import { disposeStorageFixture, repositoryFixture, sampleRow } from './cassandra-fixture.ts';
@@ -68,6 +69,27 @@ describe('CDR hot storage on Cassandra', () => {
     expect(await batched.byId(rows[1]?.cdr_id as string)).toEqual(rows[1]);
   });
 
+  it('writes one request per INSERT in independent mode, still idempotently', async () => {
+    const independent = new CdrRepository(client, { ...config, writeMode: 'independent' });
+    const rows = [sampleRow(310), sampleRow(311)];
+    const before = await independent.countAll(CDR_TABLE.byId);
+    expect(await independent.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
+    expect(await independent.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
+    expect(await independent.countAll(CDR_TABLE.bySubscriberDay)).toBe(before + 2);
+    expect(await independent.byId(rows[0]?.cdr_id as string)).toEqual(rows[0]);
+  });
+
+  it('fails every CDR of an unlogged batch that fails, and only those', async () => {
+    const unlogged = new CdrRepository(client, { ...config, writeMode: 'unlogged-batch', rowsPerBatch: 2 });
+    const bad = { ...sampleRow(321), duration_s: 'not a number' } as unknown as CdrRow;
+    const rows = [sampleRow(320), bad, sampleRow(322), sampleRow(323)];
+    const results = await unlogged.upsertMany(rows);
+    expect(results.map((r) => r.ok)).toEqual([false, false, true, true]);
+    expect(await unlogged.byId(sampleRow(320).cdr_id)).toBeUndefined();
+    expect(await unlogged.byId(sampleRow(323).cdr_id)).toEqual(rows[3]);
+    await unlogged.upsertMany([sampleRow(320), sampleRow(321)]);
+  });
+
   it('reads a CDR back by id with every column intact', async () => {
     const row = sampleRow(2, {
       volume_bytes: 5_000_000_000,
@@ -112,6 +134,7 @@ describe('CDR hot storage on Cassandra', () => {
     console.info(
       `[storage] upserted ${n} CDRs (${2 * n} INSERTs) in ${seconds.toFixed(2)} s = ${perSecond} CDR/s at concurrency ${config.writeConcurrency}`,
     );
-    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 2 + 1 + 4);
+    // + 2 rows of the independent-mode test, + 4 of the failed-batch test.
+    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 2 + 1 + 4 + 2 + 4);
   });
 });

@@ -11,7 +11,8 @@ describe('cassandraConfigFromEnv', () => {
       keyspace: 'orion',
       writeConcurrency: 64,
       requestTimeoutMs: 10_000,
-      writeMode: 'independent',
+      writeMode: 'unlogged-batch',
+      rowsPerBatch: 30,
     });
   });
 
@@ -30,6 +31,7 @@ describe('cassandraConfigFromEnv', () => {
     [{ CASSANDRA_WRITE_CONCURRENCY: '0' }, /CASSANDRA_WRITE_CONCURRENCY/],
     [{ CASSANDRA_KEYSPACE: 'Bad-Name' }, /CASSANDRA_KEYSPACE/],
     [{ CASSANDRA_WRITE_MODE: 'fast' }, /CASSANDRA_WRITE_MODE/],
+    [{ CASSANDRA_ROWS_PER_BATCH: '31' }, /CASSANDRA_ROWS_PER_BATCH/],
     [{ CASSANDRA_CONTACT_POINTS: 'host:port:x' }, /CASSANDRA_CONTACT_POINTS/],
   ])('fails at init on %j with a message naming the variable', (env, pattern) => {
     expect(() => cassandraConfigFromEnv(env)).toThrow(CassandraConfigError);
