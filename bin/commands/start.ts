@@ -15,6 +15,7 @@ interface StartOptions {
   countries: string;
   brokers: number;
   bundled?: boolean;
+  singleProcess?: boolean;
   json?: string;
 }
 
@@ -33,6 +34,7 @@ export function registerStartCommand(program: Command): void {
     .option('--countries <list>', 'comma-separated country codes, or "all"', 'all')
     .option('--brokers <n>', 'Kafka brokers (3 gives RF 3 / min ISR 2)', num, MAIN_JOB_DEFAULTS.brokers)
     .option('--bundled', 'invoke the esbuild bundles (run `npm run build` first)')
+    .option('--single-process', 'run every stage in this process instead of one worker process per stage')
     .option('--json <file>', 'also write the report as JSON to this file')
     .action(async (opts: StartOptions) => {
       for (const [name, v] of Object.entries({ count: opts.count, rate: opts.rate, brokers: opts.brokers })) {
@@ -51,6 +53,7 @@ export function registerStartCommand(program: Command): void {
         countries: parseCountries(opts.countries),
         brokers: Math.floor(opts.brokers),
         bundled: opts.bundled ?? false,
+        stageWorkers: !opts.singleProcess,
         log: (line) => console.log(line),
       });
       console.log(formatMainJobReport(report));

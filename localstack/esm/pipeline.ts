@@ -39,9 +39,8 @@ export type StageTotals = {
   -readonly [K in keyof Omit<MappingCounters, 'stage' | 'topic' | 'consumerGroupId'>]: number;
 };
 
-/** A running pipeline. */
-export interface PipelineHandle {
-  readonly mappings: readonly EventSourceMappingHandle[];
+/** A running pipeline, in this process or in stage workers. */
+export interface RunningPipeline {
   /** Live counters of every mapping. */
   counters(): MappingCounters[];
   /** Live counters summed per stage. */
@@ -50,6 +49,11 @@ export interface PipelineHandle {
   stop(): Promise<void>;
   /** Disconnects at once without committing (crash simulation). */
   kill(): Promise<void>;
+}
+
+/** A pipeline running in this process. */
+export interface PipelineHandle extends RunningPipeline {
+  readonly mappings: readonly EventSourceMappingHandle[];
 }
 
 /**

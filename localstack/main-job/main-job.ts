@@ -25,7 +25,8 @@ import { applyCdrSchema } from '../../shared/storage/schema-apply.ts';
 import { localEndpoints } from '../embedded/endpoints.ts';
 import { localKafkaBrokers, stackUp } from '../embedded/stack.ts';
 import { readLag } from '../esm/lag.ts';
-import { type StageTotals, startPipeline } from '../esm/pipeline.ts';
+import { type RunningPipeline, type StageTotals, startPipeline } from '../esm/pipeline.ts';
+import { startStageWorkers } from '../esm/stage-workers.ts';
 import { generateToKafka } from '../load/generate-to-kafka.ts';
 import { ExpectedCdrs } from './expected-cdrs.ts';
 import { summarizeLatencies } from './latency.ts';
@@ -50,6 +51,11 @@ export interface MainJobOptions {
   readonly bundled: boolean;
   /** Batches in flight per poller (1–5). */
   readonly invocationsPerPoller: number;
+  /**
+   * One worker process per stage (default), as each stage is its own function in AWS: the stages
+   * use every core and each worker's memory is measured; `false` runs every stage in this process.
+   */
+  readonly stageWorkers: boolean;
   /** Give up when nothing moved for this long once generation is over. */
   readonly stallTimeoutMs: number;
   /** Progress and steps go here. */
@@ -65,6 +71,7 @@ export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
   brokers: 1,
   bundled: false,
   invocationsPerPoller: 3,
+  stageWorkers: true,
   stallTimeoutMs: 120_000,
 };
 
@@ -123,14 +130,16 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
       `== pipeline: ${STAGES.map((s) => s.name).join(' → ')}${options.bundled ? ' (esbuild bundles)' : ''}`,
     );
     const pipelineErrors: unknown[] = [];
-    const pipeline = await startPipeline({
+    const pipelineOptions = {
       brokers,
       bundled: options.bundled,
       // Several batches in flight per poller (AWS allows up to 5 for Kafka): hides the produce and
       // Cassandra round trips, while never two batches of one partition (order is kept).
       invocationsPerPoller: options.invocationsPerPoller,
-      onError: (error) => pipelineErrors.push(error),
-    });
+      onError: (error: unknown) => pipelineErrors.push(error),
+    };
+    const workers = options.stageWorkers ? await startStageWorkers(pipelineOptions) : undefined;
+    const pipeline: RunningPipeline = workers ?? (await startPipeline(pipelineOptions));
     const view = new ProgressView(STAGES.map((s) => s.name));
 
     // Records left on the pipeline's topics by earlier runs are processed first, so that this
@@ -227,6 +236,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
       sampleRows: samples,
       stalled: !idle,
       pipelineErrors: pipelineErrors.length,
+      ...(workers ? { workerPeakRssMb: workers.peakRssMb() } : {}),
     };
   } finally {
     await Promise.allSettled([admin.disconnect(), cassandra.shutdown()]);

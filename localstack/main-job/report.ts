@@ -31,6 +31,8 @@ export interface MainJobReport {
   /** The run ended because nothing moved any more, not because everything was processed. */
   readonly stalled: boolean;
   readonly pipelineErrors: number;
+  /** Highest resident memory of each stage worker, MB (when the stages ran in workers). */
+  readonly workerPeakRssMb?: Readonly<Record<string, number>>;
 }
 
 /** True when every generated record is accounted for exactly once. */
@@ -73,6 +75,13 @@ export function formatMainJobReport(r: MainJobReport): string {
         `  ${stage.padEnd(14)} ${n(t.recordsIn).padStart(9)} ${n(t.recordsSucceeded).padStart(9)} ${n(t.recordsOnFailure).padStart(6)}   ` +
         `${n(t.invocations).padStart(6)} inv  ${(t.invocations ? t.invocationMs / t.invocations : 0).toFixed(1)} ms`,
     ),
+    ...(r.workerPeakRssMb
+      ? [
+          `stage workers, peak resident memory: ${Object.entries(r.workerPeakRssMb)
+            .map(([stage, mb]) => `${stage} ${mb} MB`)
+            .join(', ')}`,
+        ]
+      : []),
     '',
     'sample stored rows (cdr_by_id, IMSI/MSISDN masked):',
     ...r.sampleRows.map((row) => {

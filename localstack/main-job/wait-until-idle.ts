@@ -5,7 +5,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { STAGES, TOPIC } from '../../shared/pipeline/index.ts';
 import { readLag } from '../esm/lag.ts';
-import type { PipelineHandle } from '../esm/pipeline.ts';
+import type { RunningPipeline } from '../esm/pipeline.ts';
 import { lagPerStage, type ProgressView } from './progress.ts';
 import { type EndOffsets, endOffsets, recordsBetween } from './topic-window.ts';
 
@@ -13,7 +13,7 @@ import { type EndOffsets, endOffsets, recordsBetween } from './topic-window.ts';
 export interface IdleWatch {
   readonly kafka: Kafka;
   readonly admin: Admin;
-  readonly pipeline: PipelineHandle;
+  readonly pipeline: RunningPipeline;
   readonly view: ProgressView;
   /** Rejected / DLQ counts are shown relative to these snapshots. */
   readonly rejectedFrom: EndOffsets;

@@ -1,0 +1,81 @@
+/**
+ * Entry of a stage worker process: runs one stage's event source mappings with `startPipeline`
+ * and reports its counters to the parent every {@link SNAPSHOT_EVERY_MS}. Stops on the parent's
+ * `stop` (finish in-flight batches, commit, disconnect) or when the parent goes away; ignores
+ * SIGINT/SIGTERM, which a terminal also sends to the whole process group: the parent decides.
+ */
+import { type PipelineHandle, startPipeline } from './pipeline.ts';
+import type { FromStageWorker, StageWorkerSnapshot, ToStageWorker } from './stage-worker-protocol.ts';
+
+const SNAPSHOT_EVERY_MS = 200;
+
+let pipeline: PipelineHandle | undefined;
+let survivedErrors = 0;
+let lastErrorReportAt = 0;
+let stopping: Promise<void> | undefined;
+
+function send(message: FromStageWorker): void {
+  if (process.connected) process.send?.(message);
+}
+
+function snapshot(): StageWorkerSnapshot {
+  return { counters: pipeline?.counters() ?? [], rssBytes: process.memoryUsage().rss, survivedErrors };
+}
+
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    clearInterval(timer);
+    await pipeline?.stop();
+    send({ type: 'stopped', ...snapshot() });
+    process.disconnect?.();
+    process.exit(0);
+  })();
+  return stopping;
+}
+
+const timer = setInterval(() => {
+  if (pipeline) send({ type: 'counters', ...snapshot() });
+}, SNAPSHOT_EVERY_MS);
+
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+process.on('disconnect', () => void stop());
+
+process.on('message', (message: ToStageWorker) => {
+  switch (message.type) {
+    case 'start': {
+      const { type: _type, stage, ...options } = message;
+      startPipeline({
+        ...options,
+        stages: [stage],
+        onError: (error) => {
+          survivedErrors++;
+          // At most one report per second: a rebalance can refuse many commits at once.
+          if (Date.now() - lastErrorReportAt < 1000) return;
+          lastErrorReportAt = Date.now();
+          send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+        },
+      })
+        .then((started) => {
+          pipeline = started;
+          send({ type: 'started', ...snapshot() });
+        })
+        .catch((error: unknown) => {
+          send({
+            type: 'failed',
+            message: error instanceof Error ? error.message : String(error),
+            stack: error instanceof Error ? error.stack : undefined,
+          });
+          process.exit(1);
+        });
+      break;
+    }
+    case 'stop':
+      void stop();
+      break;
+    case 'kill':
+      clearInterval(timer);
+      void (pipeline?.kill() ?? Promise.resolve()).finally(() => process.exit(0));
+      break;
+  }
+});

@@ -1,0 +1,163 @@
+/**
+ * The local pipeline with one worker process per stage, as in AWS where every stage is its own
+ * function: each worker runs its stage's event source mappings (`stage-worker-main.ts`) with its
+ * own event loop, heap and Kafka connections, so stages use both cores of the machine, a busy
+ * stage does not delay the others' timers, and each worker's memory is measured on its own.
+ * Counters reach the parent over IPC every 200 ms and a last time when the worker stops.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { STAGES } from '../../shared/pipeline/stages.ts';
+import type { StageName } from '../../shared/pipeline/types.ts';
+import { REPO_ROOT } from './handler-loader.ts';
+import { type PipelineOptions, type RunningPipeline, sumPerStage } from './pipeline.ts';
+import type { FromStageWorker, StageWorkerSnapshot, ToStageWorker } from './stage-worker-protocol.ts';
+import type { MappingCounters } from './types.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./stage-worker-main.ts', import.meta.url));
+
+/** How long a worker may take to finish its in-flight batches and commit when stopped. */
+const STOP_TIMEOUT_MS = 120_000;
+
+/** Options of {@link startStageWorkers}: those of `startPipeline` that can cross a process boundary. */
+export type StageWorkersOptions = Omit<PipelineOptions, 'handlers' | 'stages'> & {
+  readonly stages?: readonly StageName[];
+};
+
+/** A pipeline running in stage workers. */
+export interface StageWorkersHandle extends RunningPipeline {
+  /** Highest resident set size seen per stage worker, MB. */
+  peakRssMb(): Record<string, number>;
+}
+
+class StageWorker {
+  snapshot: StageWorkerSnapshot = { counters: [], rssBytes: 0, survivedErrors: 0 };
+  peakRssBytes = 0;
+  readonly exited: Promise<number | null>;
+  readonly started: Promise<void>;
+  private readonly stopped: Promise<void>;
+  /** Set once the parent asked the worker to end: its exit is then expected. */
+  private stopRequested = false;
+
+  constructor(
+    readonly stage: StageName,
+    private readonly child: ChildProcess,
+    onError: (error: unknown) => void,
+  ) {
+    let resolveStarted!: () => void;
+    let rejectStarted!: (error: Error) => void;
+    let resolveStopped!: () => void;
+    this.started = new Promise((resolve, reject) => {
+      resolveStarted = resolve;
+      rejectStarted = reject;
+    });
+    this.stopped = new Promise((resolve) => {
+      resolveStopped = resolve;
+    });
+    let running = false;
+    child.on('message', (message: FromStageWorker) => {
+      switch (message.type) {
+        case 'started':
+        case 'counters':
+        case 'stopped':
+          this.snapshot = message;
+          this.peakRssBytes = Math.max(this.peakRssBytes, message.rssBytes);
+          if (message.type === 'started') {
+            running = true;
+            resolveStarted();
+          }
+          if (message.type === 'stopped') resolveStopped();
+          break;
+        case 'failed':
+          rejectStarted(new Error(`${stage} worker could not start: ${message.message}`));
+          break;
+        case 'error':
+          onError(new Error(`${stage} worker: ${message.message}`));
+          break;
+      }
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        resolveStopped();
+        rejectStarted(new Error(`${stage} worker exited (code ${code}, signal ${signal}) before it started`));
+        if (running && !this.stopRequested)
+          onError(new Error(`${stage} worker exited unexpectedly (code ${code}, signal ${signal})`));
+        resolve(code);
+      });
+    });
+  }
+
+  send(message: ToStageWorker): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  /** Asks the worker to finish, commit and exit; waits for its last counters and its exit. */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.send({ type: 'stop' });
+    const timeout = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await this.stopped;
+    await this.exited;
+    clearTimeout(timeout);
+  }
+
+  /** Stops the worker at once, committing nothing more (crash simulation). */
+  async kill(): Promise<void> {
+    this.stopRequested = true;
+    this.send({ type: 'kill' });
+    const timeout = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timeout);
+  }
+}
+
+/**
+ * Starts one worker process per stage and resolves once every worker's mappings have joined their
+ * consumer groups. Handlers come from the stage modules (or their bundles with `bundled`);
+ * function handlers cannot cross the process boundary: use `startPipeline` for those.
+ *
+ * @example
+ * const pipeline = await startStageWorkers({ brokers: ['127.0.0.1:9092'] });
+ * pipeline.stageTotals().storage?.recordsSucceeded;
+ * await pipeline.stop();
+ */
+export async function startStageWorkers(options: StageWorkersOptions): Promise<StageWorkersHandle> {
+  const { stages = STAGES.map((s) => s.name), stagePollers, onError = () => {}, ...common } = options;
+  const workers = stages.map((stage) => {
+    const child = fork(WORKER_ENTRY, [], {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: process.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const worker = new StageWorker(stage, child, onError);
+    const pollers = stagePollers?.[stage] ?? common.pollers;
+    worker.send({
+      type: 'start',
+      ...common,
+      ...(pollers !== undefined ? { pollers } : {}),
+      stage,
+      bundled: common.bundled ?? false,
+    });
+    return worker;
+  });
+  try {
+    await Promise.all(workers.map((w) => w.started));
+  } catch (error) {
+    await Promise.allSettled(workers.map((w) => w.kill()));
+    throw error;
+  }
+  const counters = (): MappingCounters[] => workers.flatMap((w) => w.snapshot.counters);
+  return {
+    counters,
+    stageTotals: () => sumPerStage(counters()),
+    peakRssMb: () =>
+      Object.fromEntries(workers.map((w) => [w.stage, Math.round(w.peakRssBytes / 1024 / 1024)])),
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+    },
+    kill: async () => {
+      await Promise.all(workers.map((w) => w.kill()));
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * `startStageWorkers`, the main job's default: each stage in its own worker process running the
+ * real stage module, counters over IPC, a graceful stop that commits, and start failures surfaced
+ * with the worker's own message.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLag } from '../../../localstack/esm/lag.ts';
+import { startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
+import { generateToKafka } from '../../../localstack/load/generate-to-kafka.ts';
+import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
+import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
+import { resolveTopics, stageSpec } from '../../../shared/pipeline/index.ts';
+import { testEndpoints, testKafka } from '../../support/endpoints.ts';
+import { waitFor } from './harness.ts';
+
+const { kafkaBrokers: brokers } = testEndpoints();
+const kafka = testKafka('it-stage-workers', brokers);
+const admin = kafka.admin();
+
+beforeAll(async () => {
+  await admin.connect();
+  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin)));
+});
+afterAll(async () => admin.disconnect());
+
+describe('startStageWorkers', () => {
+  it('runs a stage in its own process, reports its counters and memory, and commits on stop', async () => {
+    const pipeline = await startStageWorkers({ brokers, stages: ['validation'] });
+    let stopped = false;
+    try {
+      const before = pipeline.stageTotals().validation?.recordsSucceeded ?? 0;
+      const generated = await generateToKafka({
+        brokers,
+        countries: ['fr', 'ma'],
+        count: 300,
+        rate: 0,
+        speed: 1,
+        invalidRatio: 0.1,
+        seed: Date.now() % 1_000_000,
+      });
+      // An oversized invalid record may be refused by the broker: count what it acknowledged.
+      expect(generated.produced + generated.refusedByBroker).toBe(300);
+      await waitFor(
+        `${generated.produced} raw CDRs through the validation worker`,
+        () => (pipeline.stageTotals().validation?.recordsSucceeded ?? 0) >= before + generated.produced,
+        60_000,
+      );
+      expect(pipeline.counters()).toHaveLength(10);
+      await pipeline.stop();
+      stopped = true;
+      const totals = pipeline.stageTotals().validation!;
+      expect(totals.recordsPending).toBe(0);
+      expect(totals.recordsIn).toBe(totals.recordsSucceeded + totals.recordsOnFailure);
+      const rss = pipeline.peakRssMb().validation ?? 0;
+      expect(rss).toBeGreaterThan(30);
+      expect(rss).toBeLessThan(1024);
+      const lag = await readLag(kafka, admin, [stageSpec('validation')], { withAge: false });
+      expect(
+        lag.filter((p) => p.topic === 'cdr.raw.fr' || p.topic === 'cdr.raw.ma').every((p) => p.lag === 0),
+      ).toBe(true);
+    } finally {
+      if (!stopped) await pipeline.kill();
+    }
+  });
+
+  it('fails to start with the message the worker met', async () => {
+    await expect(startStageWorkers({ brokers, stages: ['normalization'], pollers: 999 })).rejects.toThrow(
+      /normalization worker could not start: pollers for cdr\.validated must be 1–\d+/,
+    );
+  });
+});
