@@ -19,7 +19,13 @@ function send(message: FromStageWorker): void {
 }
 
 function snapshot(): StageWorkerSnapshot {
-  return { counters: pipeline?.counters() ?? [], rssBytes: process.memoryUsage().rss, survivedErrors };
+  const cpu = process.cpuUsage();
+  return {
+    counters: pipeline?.counters() ?? [],
+    rssBytes: process.memoryUsage().rss,
+    cpuMicros: cpu.user + cpu.system,
+    survivedErrors,
+  };
 }
 
 function stop(): Promise<void> {

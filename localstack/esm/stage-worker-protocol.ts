@@ -22,6 +22,8 @@ export interface StageWorkerSnapshot {
   readonly counters: MappingCounters[];
   /** Resident set size of the worker process, bytes. */
   readonly rssBytes: number;
+  /** User + system CPU time of the worker process since it started, microseconds. */
+  readonly cpuMicros: number;
   /** Errors the pipeline survived since the worker started (refused commits …). */
   readonly survivedErrors: number;
 }

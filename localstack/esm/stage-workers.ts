@@ -28,10 +28,12 @@ export type StageWorkersOptions = Omit<PipelineOptions, 'handlers' | 'stages'> &
 export interface StageWorkersHandle extends RunningPipeline {
   /** Highest resident set size seen per stage worker, MB. */
   peakRssMb(): Record<string, number>;
+  /** CPU time of each stage worker since it started (as of its last report), microseconds. */
+  cpuMicros(): Record<string, number>;
 }
 
 class StageWorker {
-  snapshot: StageWorkerSnapshot = { counters: [], rssBytes: 0, survivedErrors: 0 };
+  snapshot: StageWorkerSnapshot = { counters: [], rssBytes: 0, cpuMicros: 0, survivedErrors: 0 };
   peakRssBytes = 0;
   readonly exited: Promise<number | null>;
   readonly started: Promise<void>;
@@ -153,6 +155,7 @@ export async function startStageWorkers(options: StageWorkersOptions): Promise<S
     stageTotals: () => sumPerStage(counters()),
     peakRssMb: () =>
       Object.fromEntries(workers.map((w) => [w.stage, Math.round(w.peakRssBytes / 1024 / 1024)])),
+    cpuMicros: () => Object.fromEntries(workers.map((w) => [w.stage, w.snapshot.cpuMicros])),
     stop: async () => {
       await Promise.all(workers.map((w) => w.stop()));
     },

@@ -5,6 +5,7 @@
  * a report with exact accounting (`stored + rejected + dlq = generated`).
  */
 
+import { availableParallelism } from 'node:os';
 import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
@@ -28,6 +29,7 @@ import { readLag } from '../esm/lag.ts';
 import { type RunningPipeline, type StageTotals, startPipeline } from '../esm/pipeline.ts';
 import { startStageWorkers } from '../esm/stage-workers.ts';
 import { generateToKafka } from '../load/generate-to-kafka.ts';
+import { startCpuMeter } from './cpu-meter.ts';
 import { ExpectedCdrs } from './expected-cdrs.ts';
 import { summarizeLatencies } from './latency.ts';
 import { ProgressView } from './progress.ts';
@@ -75,14 +77,19 @@ export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
   stallTimeoutMs: 120_000,
 };
 
+let callerEnvironment: NodeJS.ProcessEnv | undefined;
+
 /**
  * Runs the main job and returns its report (the caller prints it).
  * @example const report = await runMainJob({ ...MAIN_JOB_DEFAULTS, seed: 42, log: console.log });
  */
 export async function runMainJob(options: MainJobOptions): Promise<MainJobReport> {
   const { log } = options;
+  // The endpoints the user chose, before a first run in this process set them for the handlers:
+  // a second run must still see the embedded stack as embedded (its pids are metered).
+  callerEnvironment ??= { ...process.env };
   log(`== stack up (${options.brokers} broker${options.brokers > 1 ? 's' : ''})`);
-  const components = await stackUp({ brokers: options.brokers, log });
+  const components = await stackUp({ brokers: options.brokers, log, env: callerEnvironment });
   for (const c of components) {
     const cold =
       c.coldStartMs !== undefined && c.coldStartMs >= 0 ? `${(c.coldStartMs / 1000).toFixed(1)} s` : '-';
@@ -91,8 +98,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     );
   }
 
-  const endpoints = localEndpoints(process.env, options.brokers);
-  const brokers = localKafkaBrokers();
+  const endpoints = localEndpoints(callerEnvironment, options.brokers);
+  const brokers = localKafkaBrokers({ env: callerEnvironment });
   // What the handlers read at cold start, as the CDK stack sets it in AWS.
   process.env.KAFKA_BROKERS ??= brokers.join(',');
   process.env.CASSANDRA_CONTACT_POINTS ??= endpoints.cassandraContactPoints.join(',');
@@ -164,6 +171,10 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     const rejectedBefore = await endOffsets(admin, TOPIC.rejected);
     const dlqBefore = await endOffsets(admin, TOPIC.dlq);
     const totalsBefore = pipeline.stageTotals();
+    const cpuMeter = startCpuMeter({
+      ...(workers ? { workers: () => workers.cpuMicros() } : {}),
+      pids: Object.fromEntries(components.map((c) => [c.component, c.pids])),
+    });
 
     const expected = new ExpectedCdrs();
     let generating = true;
@@ -199,6 +210,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
       stallTimeoutMs: options.stallTimeoutMs,
     });
     const generationReport = await generation;
+    const cpuSeconds = cpuMeter.stop();
     await pipeline.stop();
 
     const rejectedAfter = await endOffsets(admin, TOPIC.rejected);
@@ -237,6 +249,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
       stalled: !idle,
       pipelineErrors: pipelineErrors.length,
       ...(workers ? { workerPeakRssMb: workers.peakRssMb() } : {}),
+      cpuSeconds,
+      cores: availableParallelism(),
     };
   } finally {
     await Promise.allSettled([admin.disconnect(), cassandra.shutdown()]);

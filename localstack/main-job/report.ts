@@ -33,6 +33,36 @@ export interface MainJobReport {
   readonly pipelineErrors: number;
   /** Highest resident memory of each stage worker, MB (when the stages ran in workers). */
   readonly workerPeakRssMb?: Readonly<Record<string, number>>;
+  /** CPU seconds per process (stage workers, this process, the stack's JVMs) from first produce to idle. */
+  readonly cpuSeconds: Readonly<Record<string, number>>;
+  /** Cores of this machine. */
+  readonly cores: number;
+}
+
+/**
+ * CPU microseconds per generated record over every metered process, and the throughput this
+ * machine's cores would allow at that cost if the pipeline used all of them.
+ */
+export function cpuCostPerRecord(r: MainJobReport): {
+  microsPerRecord: number;
+  coreCeilingPerSecond: number;
+} {
+  const total = Object.values(r.cpuSeconds).reduce((a, b) => a + b, 0);
+  const microsPerRecord = r.generated > 0 ? (total * 1e6) / r.generated : 0;
+  return {
+    microsPerRecord: Math.round(microsPerRecord),
+    coreCeilingPerSecond: microsPerRecord > 0 ? Math.round((r.cores * 1e6) / microsPerRecord) : 0,
+  };
+}
+
+function cpuLines(r: MainJobReport): string[] {
+  const entries = Object.entries(r.cpuSeconds).filter(([, s]) => s > 0);
+  if (entries.length === 0) return [];
+  const { microsPerRecord, coreCeilingPerSecond } = cpuCostPerRecord(r);
+  return [
+    `CPU seconds from first produce to idle: ${entries.map(([name, s]) => `${name} ${s.toFixed(1)}`).join(', ')}`,
+    `  = ${n(microsPerRecord)} µs of CPU per CDR → ${r.cores} cores fully used ≈ ${n(coreCeilingPerSecond)} CDR/s on this machine`,
+  ];
 }
 
 /** True when every generated record is accounted for exactly once. */
@@ -75,6 +105,7 @@ export function formatMainJobReport(r: MainJobReport): string {
         `  ${stage.padEnd(14)} ${n(t.recordsIn).padStart(9)} ${n(t.recordsSucceeded).padStart(9)} ${n(t.recordsOnFailure).padStart(6)}   ` +
         `${n(t.invocations).padStart(6)} inv  ${(t.invocations ? t.invocationMs / t.invocations : 0).toFixed(1)} ms`,
     ),
+    ...cpuLines(r),
     ...(r.workerPeakRssMb
       ? [
           `stage workers, peak resident memory: ${Object.entries(r.workerPeakRssMb)
