@@ -6,4 +6,5 @@ export * from './mapping-config.ts';
 export * from './on-failure-record.ts';
 export * from './payload-size.ts';
 export * from './pipeline.ts';
+export * from './stage-workers.ts';
 export type * from './types.ts';
