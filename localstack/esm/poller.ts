@@ -28,6 +28,10 @@ import { envelopeBytes, MAX_INVOCATION_PAYLOAD_BYTES } from './payload-size.ts';
 import { RecordBuffer } from './record-buffer.ts';
 import type { EventSourceMappingConfig, KafkaHandler, MappingCounters } from './types.ts';
 
+/** Most bytes one fetch returns (across partitions), and per partition. */
+const FETCH_MAX_BYTES = 2 * 1024 * 1024;
+const FETCH_MAX_BYTES_PER_PARTITION = 512 * 1024;
+
 /** How long `start()` waits for the first group assignment before returning anyway. */
 const JOIN_TIMEOUT_MS = 30_000;
 
@@ -74,6 +78,10 @@ export class Poller {
       allowAutoTopicCreation: false,
       // The broker answers a fetch as soon as there is data: the batching window is applied here.
       maxWaitTimeInMs: 500,
+      // Small fetches keep the buffered backlog (and the worker's memory) bounded: a 10 MB fetch
+      // (kafkajs' default) of snappy CDRs is tens of thousands of records held at once.
+      maxBytes: FETCH_MAX_BYTES,
+      maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[deps.config.topic] ?? [];

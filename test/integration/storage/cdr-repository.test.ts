@@ -4,7 +4,7 @@
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
-import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
+import { CdrRepository, type CdrWriteMode } from '../../../shared/storage/cdr-repository.ts';
 import type { CdrRow } from '../../../shared/storage/cdr-row.ts';
 import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
 import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
@@ -58,25 +58,18 @@ describe('CDR hot storage on Cassandra', () => {
     expect(await repo.countAll(CDR_TABLE.bySubscriberDay)).toBe(1);
   });
 
-  it('writes both tables in one logged batch per CDR in logged-batch mode, still idempotently', async () => {
-    const batched = new CdrRepository(client, { ...config, writeMode: 'logged-batch' });
-    const rows = [sampleRow(300), sampleRow(301)];
-    const before = await batched.countAll(CDR_TABLE.byId);
-    expect(await batched.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
-    expect(await batched.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
-    expect(await batched.countAll(CDR_TABLE.byId)).toBe(before + 2);
-    expect(await batched.countAll(CDR_TABLE.bySubscriberDay)).toBe(before + 2);
-    expect(await batched.byId(rows[1]?.cdr_id as string)).toEqual(rows[1]);
-  });
-
-  it('writes one request per INSERT in independent mode, still idempotently', async () => {
-    const independent = new CdrRepository(client, { ...config, writeMode: 'independent' });
-    const rows = [sampleRow(310), sampleRow(311)];
-    const before = await independent.countAll(CDR_TABLE.byId);
-    expect(await independent.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
-    expect(await independent.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
-    expect(await independent.countAll(CDR_TABLE.bySubscriberDay)).toBe(before + 2);
-    expect(await independent.byId(rows[0]?.cdr_id as string)).toEqual(rows[0]);
+  it.each<[CdrWriteMode, number, string]>([
+    ['logged-batch', 300, 'one logged batch per CDR over both tables'],
+    ['independent', 310, 'one request per INSERT'],
+  ])('writes in %s mode (rows from %i: %s), still idempotently', async (writeMode, first) => {
+    const writer = new CdrRepository(client, { ...config, writeMode });
+    const rows = [sampleRow(first), sampleRow(first + 1)];
+    const before = await writer.countAll(CDR_TABLE.byId);
+    expect(await writer.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
+    expect(await writer.upsertMany(rows)).toEqual([{ ok: true }, { ok: true }]);
+    expect(await writer.countAll(CDR_TABLE.byId)).toBe(before + 2);
+    expect(await writer.countAll(CDR_TABLE.bySubscriberDay)).toBe(before + 2);
+    expect(await writer.byId(rows[1]?.cdr_id as string)).toEqual(rows[1]);
   });
 
   it('fails every CDR of an unlogged batch that fails, and only those', async () => {
