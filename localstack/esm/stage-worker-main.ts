@@ -32,8 +32,10 @@ function stop(): Promise<void> {
   stopping ??= (async () => {
     clearInterval(timer);
     await pipeline?.stop();
-    send({ type: 'stopped', ...snapshot() });
-    process.disconnect?.();
+    // Exit only once the last counters are on their way (a send is asynchronous).
+    const last: FromStageWorker = { type: 'stopped', ...snapshot() };
+    if (process.connected && process.send)
+      await new Promise((resolve) => process.send!(last, undefined, {}, resolve));
     process.exit(0);
   })();
   return stopping;
