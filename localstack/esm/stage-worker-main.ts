@@ -14,8 +14,9 @@ let survivedErrors = 0;
 let lastErrorReportAt = 0;
 let stopping: Promise<void> | undefined;
 
+/** Sends to the parent; a parent already gone (Ctrl-C) is not an error: `disconnect` stops us. */
 function send(message: FromStageWorker): void {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
 function snapshot(): StageWorkerSnapshot {
@@ -35,7 +36,7 @@ function stop(): Promise<void> {
     // Exit only once the last counters are on their way (a send is asynchronous).
     const last: FromStageWorker = { type: 'stopped', ...snapshot() };
     if (process.connected && process.send)
-      await new Promise((resolve) => process.send!(last, undefined, {}, resolve));
+      await new Promise((resolve) => process.send?.(last, undefined, {}, resolve));
     process.exit(0);
   })();
   return stopping;

@@ -49,4 +49,22 @@ describe('kafkajsLogCreator', () => {
       ['WARN', 'kafkajs Connection: m2'],
     ]);
   });
+
+  it('keeps the warning about the bounded idempotent retries ORION chose at DEBUG', async () => {
+    const message = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+    const entry = {
+      namespace: 'Producer',
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { timestamp: 't', logger: 'kafkajs', message },
+    };
+    const quiet = await captureOutput(() =>
+      kafkajsLogCreator(createLogger({ serviceName: 'orion-test' }))(logLevel.WARN)(entry),
+    );
+    expect(quiet).toEqual([]);
+    const debug = createLogger({ serviceName: 'orion-test' });
+    debug.setLogLevel('DEBUG');
+    const lines = await captureOutput(() => kafkajsLogCreator(debug)(logLevel.WARN)(entry));
+    expect(lines.map((l) => JSON.parse(l).level)).toEqual(['DEBUG']);
+  });
 });
