@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
-import { type PipelineHandle, type StageTotals, startPipeline } from '../../localstack/esm/pipeline.ts';
+import { type RunningPipeline, type StageTotals, startPipeline } from '../../localstack/esm/pipeline.ts';
+import { startStageWorkers } from '../../localstack/esm/stage-workers.ts';
 import { STAGES, stageSpec } from '../../shared/pipeline/index.ts';
 
 /** Options of `orion run`. */
@@ -14,6 +15,7 @@ interface RunOptions {
   concurrency?: number;
   stagePollers?: string;
   invocations?: number;
+  singleProcess?: boolean;
   progressEvery: number;
 }
 
@@ -88,23 +90,30 @@ export function registerRunCommand(program: Command): void {
       '--stage-pollers <list>',
       'pollers per stage, e.g. storage=8,enrichment=4 (overrides --concurrency)',
     )
+    .option('--invocations <n>', 'batches in flight per poller, 1–5 (AWS: up to 5)', (v) =>
+      Number.parseInt(v, 10),
+    )
+    .option('--single-process', 'run every stage in this process instead of one worker process per stage')
     .option('--progress-every <s>', 'seconds between progress lines (0: none)', (v) => Number(v), 5)
     .action(async (opts: RunOptions) => {
       const stages = parseStages(opts.stages);
       const brokers = localEndpoints().kafkaBrokers;
       const started = Date.now();
-      const pipeline: PipelineHandle = await startPipeline({
+      const options = {
         brokers,
-        stages,
         bundled: opts.bundled ?? false,
         ...(opts.concurrency !== undefined ? { pollers: opts.concurrency } : {}),
         ...(opts.stagePollers ? { stagePollers: parseStagePollers(opts.stagePollers) } : {}),
         ...(opts.invocations !== undefined ? { invocationsPerPoller: opts.invocations } : {}),
         onError: rateLimitedErrorLog(),
-      });
+      };
+      // One worker process per stage by default, as the main job runs them.
+      const pipeline: RunningPipeline = opts.singleProcess
+        ? await startPipeline({ ...options, stages })
+        : await startStageWorkers({ ...options, stages: stages.map((s) => s.name) });
       console.log(
-        `orion run: ${pipeline.mappings.length} mapping(s) of ${stages.map((s) => s.name).join(', ')} on ${brokers.join(',')}` +
-          `${opts.bundled ? ' (bundled)' : ''}. Ctrl-C to stop.`,
+        `orion run: ${pipeline.counters().length} mapping(s) of ${stages.map((s) => s.name).join(', ')} on ${brokers.join(',')}` +
+          `${opts.bundled ? ' (bundled)' : ''}${opts.singleProcess ? '' : ', one worker process per stage'}. Ctrl-C to stop.`,
       );
       const timer =
         opts.progressEvery > 0
