@@ -88,6 +88,7 @@ class StageWorker {
           break;
       }
     });
+    child.on('error', (error) => onError(new Error(`${stage} worker: ${error.message}`)));
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         resolveStopped();
@@ -99,8 +100,9 @@ class StageWorker {
     });
   }
 
+  /** Sends to the worker; a worker already gone is reported by its `exit`, not here. */
   send(message: ToStageWorker): void {
-    if (this.child.connected) this.child.send(message);
+    if (this.child.connected) this.child.send(message, undefined, {}, () => {});
   }
 
   /** Asks the worker to finish, commit and exit; waits for its last counters and its exit. */
