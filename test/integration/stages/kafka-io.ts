@@ -12,6 +12,8 @@ export interface ReadRecord extends RawKafkaRecord {
   readonly offset: number;
   readonly timestamp: number;
   readonly headers: Record<string, Buffer | undefined>;
+  /** Id of the idempotent producer that wrote the record (from its record batch). */
+  readonly producerId?: string;
 }
 
 /** End offset (next offset to be written) of every partition of `topic`. */
@@ -74,6 +76,8 @@ export async function readSince(
                 key: m.key,
                 value: m.value,
                 headers,
+                // kafkajs keeps the record batch header on each message, untyped.
+                producerId: (m as { batchContext?: { producerId?: string } }).batchContext?.producerId,
               });
             }
             if (out.length >= expected) {
