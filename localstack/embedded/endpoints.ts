@@ -84,3 +84,20 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env, brokerCount
     external: { kafka: Boolean(kafka), cassandra: Boolean(cassandra), dynamodb: Boolean(dynamodb) },
   };
 }
+
+/**
+ * The variables that point ORION's store clients (Cassandra, DynamoDB) at the local stack, or at
+ * the endpoints the user set: what a stage function and the main job's own clients read locally.
+ * Without them the AWS SDK would look for real AWS credentials.
+ *
+ * @example
+ * localStoreEnvironment({}).DYNAMODB_ENDPOINT // 'http://127.0.0.1:8000'
+ */
+export function localStoreEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const local = localEndpoints(env);
+  return {
+    [ENDPOINT_ENV.cassandra]: local.cassandraContactPoints.join(','),
+    CASSANDRA_LOCAL_DC: local.cassandraDatacenter,
+    [ENDPOINT_ENV.dynamodb]: local.dynamodbEndpoint,
+  };
+}

@@ -54,7 +54,7 @@ function resolveOptions(opts: StackOptions): Resolved {
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > 9) {
     throw new Error(`--brokers must be an integer between 1 and 9, got ${opts.brokers}`);
   }
-  const env = opts.ignoreEnv ? {} : (opts.env ?? process.env);
+  const env = opts.ignoreEnv ? {} : process.env;
   const endpoints = localEndpoints(env);
   return {
     paths: stackPaths(opts.home ?? DEFAULT_STACK_HOME),
@@ -438,7 +438,7 @@ export async function stackStatus(opts: StackOptions = {}): Promise<ComponentSta
  * createKafka({ brokers: localKafkaBrokers(), auth: 'none', clientId: 'orion-cli' })
  */
 export function localKafkaBrokers(opts: StackOptions = {}): string[] {
-  const endpoints = localEndpoints(opts.ignoreEnv ? {} : (opts.env ?? process.env));
+  const endpoints = localEndpoints(opts.ignoreEnv ? {} : process.env);
   if (endpoints.external.kafka) return endpoints.kafkaBrokers;
   const recorded = readState(stackPaths(opts.home ?? DEFAULT_STACK_HOME).stateFile).components.kafka;
   return recorded ? recorded.address.split(',') : endpoints.kafkaBrokers;

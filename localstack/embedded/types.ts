@@ -79,8 +79,6 @@ export interface StackOptions {
   readonly components?: readonly ComponentName[];
   /** Ignore `KAFKA_BROKERS` & co. (to run a private cluster next to an external one). */
   readonly ignoreEnv?: boolean;
-  /** Where `KAFKA_BROKERS` & co. are read (default `process.env`). */
-  readonly env?: NodeJS.ProcessEnv;
   /** How long to wait for a started component to become healthy (default: per component, 60–150 s). */
   readonly healthTimeoutMs?: number;
   /** Progress lines (default: none). */

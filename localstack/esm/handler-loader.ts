@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StageSpec } from '../../shared/pipeline/types.ts';
-import { localEndpoints } from '../embedded/endpoints.ts';
+import { localStoreEnvironment } from '../embedded/endpoints.ts';
 import type { HandlerSource, KafkaHandler } from './types.ts';
 
 /** Repository root (this file is `localstack/esm/handler-loader.ts`). */
@@ -40,18 +40,13 @@ export function handlerPathOf(stage: StageSpec, bundled: boolean): string {
  * Values already in `process.env` win, so a user can override any of them.
  */
 export function stageEnvironment(stage: StageSpec, brokers: readonly string[]): Record<string, string> {
-  // The local stack's storage endpoints (or the user's, see `localEndpoints`): without them the
-  // stores' AWS SDK clients would look for real AWS credentials and fail every record.
-  const local = localEndpoints(process.env);
   return {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_AUTH: 'none',
     KAFKA_CLIENT_ID: `orion-${stage.name}`,
     POWERTOOLS_SERVICE_NAME: `orion-${stage.name}`,
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    CASSANDRA_CONTACT_POINTS: local.cassandraContactPoints.join(','),
-    CASSANDRA_LOCAL_DC: local.cassandraDatacenter,
-    DYNAMODB_ENDPOINT: local.dynamodbEndpoint,
+    ...localStoreEnvironment(process.env),
   };
 }
 

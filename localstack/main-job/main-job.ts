@@ -23,7 +23,7 @@ import { DEFAULT_REFERENCE_DATA_DIR, readReferenceFiles } from '../../shared/sto
 import { loadReferenceData } from '../../shared/storage/reference-loader.ts';
 import { ensureReferenceTables } from '../../shared/storage/reference-table-setup.ts';
 import { applyCdrSchema } from '../../shared/storage/schema-apply.ts';
-import { localEndpoints } from '../embedded/endpoints.ts';
+import { localStoreEnvironment } from '../embedded/endpoints.ts';
 import { localKafkaBrokers, stackUp } from '../embedded/stack.ts';
 import { readLag } from '../esm/lag.ts';
 import { type RunningPipeline, type StageTotals, startPipeline } from '../esm/pipeline.ts';
@@ -77,19 +77,14 @@ export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
   stallTimeoutMs: 120_000,
 };
 
-let callerEnvironment: NodeJS.ProcessEnv | undefined;
-
 /**
  * Runs the main job and returns its report (the caller prints it).
  * @example const report = await runMainJob({ ...MAIN_JOB_DEFAULTS, seed: 42, log: console.log });
  */
 export async function runMainJob(options: MainJobOptions): Promise<MainJobReport> {
   const { log } = options;
-  // The endpoints the user chose, before a first run in this process set them for the handlers:
-  // a second run must still see the embedded stack as embedded (its pids are metered).
-  callerEnvironment ??= { ...process.env };
   log(`== stack up (${options.brokers} broker${options.brokers > 1 ? 's' : ''})`);
-  const components = await stackUp({ brokers: options.brokers, log, env: callerEnvironment });
+  const components = await stackUp({ brokers: options.brokers, log });
   for (const c of components) {
     const cold =
       c.coldStartMs !== undefined && c.coldStartMs >= 0 ? `${(c.coldStartMs / 1000).toFixed(1)} s` : '-';
@@ -98,22 +93,20 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     );
   }
 
-  const endpoints = localEndpoints(callerEnvironment, options.brokers);
-  const brokers = localKafkaBrokers({ env: callerEnvironment });
-  // What the handlers read at cold start, as the CDK stack sets it in AWS.
-  process.env.KAFKA_BROKERS ??= brokers.join(',');
-  process.env.CASSANDRA_CONTACT_POINTS ??= endpoints.cassandraContactPoints.join(',');
-  process.env.CASSANDRA_LOCAL_DC ??= endpoints.cassandraDatacenter;
-  process.env.DYNAMODB_ENDPOINT ??= endpoints.dynamodbEndpoint;
+  const brokers = localKafkaBrokers();
+  // The stages get their endpoints from the emulator (`stageEnvironment`); this process's own
+  // store clients read the same ones. process.env keeps the user's endpoints only, so a second
+  // run in this process still sees the embedded stack as embedded.
+  const storeEnvironment = { ...process.env, ...localStoreEnvironment() };
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
   const kafka = createKafka({ brokers, auth: 'none', clientId: 'orion-main-job' });
   const admin = kafka.admin();
   await admin.connect();
-  const cassandraConfig = cassandraConfigFromEnv();
+  const cassandraConfig = cassandraConfigFromEnv(storeEnvironment);
   const cassandra = await createCassandraClient(cassandraConfig);
-  const dynamoConfig = dynamoDbConfigFromEnv();
+  const dynamoConfig = dynamoDbConfigFromEnv(storeEnvironment);
   const dynamo = createDynamoDbDocumentClient(dynamoConfig);
   try {
     log('== topics apply');
