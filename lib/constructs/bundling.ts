@@ -23,10 +23,6 @@ export function nodejsBundling(): nodejs.BundlingOptions {
     sourcesContent: false,
     externalModules: [],
     banner: REQUIRE_SHIM,
-    // aws-sigv4-auth-cassandra-plugin (Keyspaces auth) requires the whole AWS SDK v2 (9 MB of
-    // service clients) for two classes of its core: Credentials and CredentialProviderChain.
-    // `aws-sdk/global` is that core (credential chain included): the storage bundle drops 11 → 2 MB.
-    esbuildArgs: { '--alias:aws-sdk': 'aws-sdk/global' },
     logLevel: nodejs.LogLevel.WARNING,
   };
 }

@@ -5,6 +5,7 @@
  */
 import cassandra from 'cassandra-driver';
 import { type CassandraConfig, cassandraConfigFromEnv, KEYSPACES_PORT } from './cassandra-config.ts';
+import { KeyspacesSigV4AuthProvider } from './keyspaces-sigv4-auth.ts';
 
 /**
  * Query defaults for every ORION statement: `LOCAL_QUORUM` (the only write consistency Amazon
@@ -38,15 +39,14 @@ export async function createCassandraClient(config: CassandraConfig): Promise<ca
   if (config.target === 'cassandra') {
     return new cassandra.Client({ ...common, contactPoints: config.contactPoints });
   }
-  // Loaded only for Keyspaces: the plugin pulls in the AWS SDK v2 credential chain.
-  const { SigV4AuthProvider } = await import('aws-sigv4-auth-cassandra-plugin');
   return new cassandra.Client({
     ...common,
     contactPoints: [`${config.endpoint}:${KEYSPACES_PORT}`],
     protocolOptions: { port: KEYSPACES_PORT },
     // Node's bundled CA store includes the Amazon / Starfield roots Keyspaces' certificate chains to.
     sslOptions: { host: config.endpoint, servername: config.endpoint, rejectUnauthorized: true },
-    authProvider: new SigV4AuthProvider({ region: config.region }),
+    // SigV4 with the SDK v3 default credential chain (the function role's keys in Lambda).
+    authProvider: new KeyspacesSigV4AuthProvider({ region: config.region }),
   });
 }
 

@@ -39,7 +39,8 @@ describe('createCassandraClient', () => {
       servername: 'cassandra.eu-west-1.amazonaws.com',
       rejectUnauthorized: true,
     });
-    expect(optionsOf(client).authProvider?.constructor.name).toBe('SigV4AuthProvider');
+    expect(optionsOf(client).authProvider?.constructor.name).toBe('KeyspacesSigV4AuthProvider');
+    expect((optionsOf(client).authProvider as unknown as { region: string }).region).toBe('eu-west-1');
     expect(optionsOf(client).queryOptions?.consistency).toBe(0x06); // LOCAL_QUORUM: Keyspaces' write consistency
   });
 });
