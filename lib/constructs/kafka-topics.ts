@@ -2,10 +2,11 @@
  * The Kafka topics of the pipeline as a CloudFormation custom resource (CDK Provider framework).
  * Its onEvent function runs in the cluster's VPC with MSK IAM auth and applies the topic
  * catalog with the same code as `npx orion topics apply`: create missing topics, increase
- * partitions, apply config changes. It never deletes on update, fails the deployment on a
- * partition decrease, keeps one physical id for life (an update can never turn into
- * replace + delete), and leaves the topics in place when the stack is deleted unless
- * `deleteTopicsOnDestroy` is set.
+ * partitions, apply config changes. It never deletes on update and never removes partitions: a
+ * rollback to a catalog with fewer partitions succeeds and reports what it kept, a genuine
+ * decrease fails the deployment (rules in `functions/topics-provisioner/handler.ts`). It keeps one
+ * physical id for life (an update can never turn into replace + delete), and leaves the topics in
+ * place when the stack is deleted unless `deleteTopicsOnDestroy` is set.
  */
 import {
   CustomResource,

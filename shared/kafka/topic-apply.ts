@@ -1,19 +1,22 @@
 /**
  * Topics as code: brings a cluster's topics to the catalog. Creates missing topics, adds
  * partitions, changes configs that differ (retention, cleanup policy, compression, min ISR);
- * refuses a partition decrease before changing anything; never deletes a topic.
+ * refuses a partition decrease before changing anything, unless the caller chooses to keep that
+ * topic as it is (`keepLargerTopic`, reported in `partitionsKept`); never deletes a topic.
  * Free of CLI concerns: `orion topics apply` and the CDK custom resource both call it.
  *
  * @example
- * const report = await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin)));
+ * const report = await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), catalog));
  * report.created // ['cdr.raw.fr', …] on an empty cluster, [] the second time
  */
 import kafkajs, { type Admin } from 'kafkajs';
 import type { ResolvedTopic } from '../pipeline/index.ts';
 import { describeTopics } from './topic-describe.ts';
-import { PartitionDecreaseError } from './topic-errors.ts';
+import { type PartitionDecrease, PartitionDecreaseError } from './topic-errors.ts';
 import {
   type ConfigAlteration,
+  type ConfigsNotApplied,
+  type ConfigUpdateRules,
   type PartitionIncrease,
   planTopics,
   type ReplicationDrift,
@@ -57,6 +60,10 @@ export interface TopicApplyReport {
   readonly partitionsIncreased: readonly PartitionIncrease[];
   readonly configsChanged: readonly ConfigAlteration[];
   readonly unchanged: readonly string[];
+  /** Topics left with more partitions than the catalog asks (only with `keepLargerTopic`). */
+  readonly partitionsKept: readonly PartitionDecrease[];
+  /** Catalog configs not sent because the cluster refuses them on an existing topic. */
+  readonly configsNotApplied: readonly ConfigsNotApplied[];
   /** Replication factors that differ from the catalog (not changed: that needs a reassignment). */
   readonly replicationDrift: readonly ReplicationDrift[];
 }
@@ -65,11 +72,19 @@ export interface TopicApplyReport {
 export interface ApplyTopicsOptions {
   /** Broker-side timeout of create/partition requests, ms. Default 30 000. */
   readonly timeoutMs?: number;
+  /** Configs an existing topic may be given on this cluster. @default all */
+  readonly configRules?: ConfigUpdateRules;
+  /**
+   * Keeps a topic that has more partitions than the catalog as it is (and applies the rest)
+   * instead of refusing the apply. @default refuse every decrease
+   */
+  readonly keepLargerTopic?: (decrease: PartitionDecrease) => boolean;
 }
 
 /**
  * Applies the catalog `desired` to the cluster behind `admin` (connected). Throws
- * {@link PartitionDecreaseError} — having changed nothing — when a topic would lose partitions.
+ * {@link PartitionDecreaseError} — having changed nothing — when a topic would lose partitions
+ * and `keepLargerTopic` does not keep it.
  */
 export async function applyTopics(
   admin: Admin,
@@ -81,7 +96,10 @@ export async function applyTopics(
     admin,
     desired.map((t) => t.name),
   );
-  const plan = planTopics(desired, existing);
+  const plan = planTopics(desired, existing, {
+    configRules: options.configRules,
+    keepLargerTopic: options.keepLargerTopic,
+  });
   if (plan.decreases.length > 0) throw new PartitionDecreaseError(plan.decreases);
 
   if (plan.create.length > 0) {
@@ -112,8 +130,9 @@ export async function applyTopics(
   if (plan.alterConfigs.length > 0) {
     // AlterConfigs (kafkajs has no IncrementalAlterConfigs) replaces a topic's whole set of
     // overrides, so the plan carries the current overrides merged with the catalog's values:
-    // nothing set by hand is dropped. A change made by someone else between our describe and
-    // this call would be overwritten, as with any non-incremental AlterConfigs.
+    // nothing set by hand is dropped (under `configRules`, only the configs the cluster accepts
+    // on an existing topic). A change made by someone else between our describe and this call
+    // would be overwritten, as with any non-incremental AlterConfigs.
     await admin.alterConfigs({
       validateOnly: false,
       resources: plan.alterConfigs.map((a) => ({
@@ -128,6 +147,8 @@ export async function applyTopics(
     partitionsIncreased: plan.increasePartitions,
     configsChanged: plan.alterConfigs,
     unchanged: plan.unchanged,
+    partitionsKept: plan.partitionsKept,
+    configsNotApplied: plan.configsNotApplied,
     replicationDrift: plan.replicationDrift,
   };
 }

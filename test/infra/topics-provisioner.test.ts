@@ -1,7 +1,9 @@
 /**
  * The topics custom resource handler (`functions/topics-provisioner`): an update keeps its
- * physical id and never deletes a topic, a partition decrease fails the event with the applier's
- * message, a delete is a no-op unless asked, MSK Serverless only gets the configs it accepts.
+ * physical id and never deletes a topic, a CloudFormation rollback of a partition increase
+ * succeeds without shrinking anything, a genuine partition decrease fails the event with the
+ * applier's message, a delete is a no-op unless asked, MSK Serverless only gets the configs it
+ * accepts (at creation, and on an existing topic only the changed ones it accepts there).
  * The applier itself is `shared/kafka/topic-apply.ts` (tested against the real broker by its
  * owner); here the admin client is a recording fake so that every Kafka call can be asserted.
  */
@@ -18,8 +20,30 @@ import {
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { PartitionDecreaseError } from '../../shared/kafka/topic-errors.ts';
 import { type ResolvedTopic, resolveTopics } from '../../shared/pipeline/index.ts';
+import type { TopicSpec } from '../../shared/pipeline/types.ts';
 
-const TOPICS = resolveTopics(3);
+const spec = (name: string, partitions: number): TopicSpec => ({
+  name,
+  partitions,
+  retentionMs: 7 * 86_400_000,
+  cleanupPolicy: 'delete',
+  compression: 'snappy',
+  replicationFactor: 3,
+  minInSyncReplicas: 2,
+  description: name,
+});
+
+/** A small catalog of the shape the stack sends (resolved for three brokers). */
+const TOPICS = resolveTopics(3, [spec('cdr.raw.fr', 10), spec('cdr.validated', 20), spec('cdr.dlq', 5)]);
+
+/** The catalog with `patch` applied to one topic. */
+function withTopic(
+  name: string,
+  patch: (t: ResolvedTopic) => ResolvedTopic,
+  topics = TOPICS,
+): ResolvedTopic[] {
+  return topics.map((t) => (t.name === name ? patch(t) : t));
+}
 
 function properties(overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -45,6 +69,7 @@ function event(
   type: 'Create' | 'Update' | 'Delete',
   props = properties(),
   physicalId = `${PHYSICAL_ID_PREFIX}:TopicsResource1234`,
+  oldProps = properties(),
 ): CloudFormationCustomResourceEvent {
   if (type === 'Create') return { ...base, RequestType: 'Create', ResourceProperties: props as never };
   if (type === 'Update') {
@@ -53,7 +78,7 @@ function event(
       RequestType: 'Update',
       PhysicalResourceId: physicalId,
       ResourceProperties: props as never,
-      OldResourceProperties: properties() as never,
+      OldResourceProperties: oldProps as never,
     };
   }
   return {
@@ -64,12 +89,29 @@ function event(
   };
 }
 
+/** An Update from the catalog `from` (OldResourceProperties) to `to` (ResourceProperties). */
+function update(
+  from: readonly ResolvedTopic[],
+  to: readonly ResolvedTopic[],
+  extra: Record<string, string> = {},
+) {
+  return event(
+    'Update',
+    properties({ Topics: JSON.stringify(to), ...extra }),
+    undefined,
+    properties({ Topics: JSON.stringify(from), ...extra }),
+  );
+}
+
 /** A fake kafkajs Admin over an in-memory cluster that records every call. */
 function fakeCluster(existing: Record<string, number> = {}) {
   const topics = new Map<string, { partitions: number; configs: Record<string, string> }>(
     Object.entries(existing).map(([name, partitions]) => [name, { partitions, configs: {} }]),
   );
   const calls: string[] = [];
+  /** configEntries of every alterConfigs resource, by topic, in call order. */
+  const altered: Array<{ topic: string; configs: Record<string, string> }> = [];
+  const warnings: string[] = [];
   const admin = {
     listTopics: async () => {
       calls.push('listTopics');
@@ -142,8 +184,11 @@ function fakeCluster(existing: Record<string, number> = {}) {
       resources: Array<{ name: string; configEntries: Array<{ name: string; value: string }> }>;
     }) => {
       calls.push(`alterConfigs:${resources.map((r) => r.name).join(',')}`);
-      for (const r of resources)
-        topics.get(r.name)!.configs = Object.fromEntries(r.configEntries.map((e) => [e.name, e.value]));
+      for (const r of resources) {
+        const configs = Object.fromEntries(r.configEntries.map((e) => [e.name, e.value]));
+        altered.push({ topic: r.name, configs });
+        topics.get(r.name)!.configs = configs;
+      }
     },
     deleteTopics: async ({ topics: names }: { topics: string[] }) => {
       calls.push(`deleteTopics:${names.join(',')}`);
@@ -155,10 +200,12 @@ function fakeCluster(existing: Record<string, number> = {}) {
       calls.push(`connect:${brokers.join(',')}`);
       return fn(admin as unknown as Admin);
     },
-    applyTopics: (a, desired) => applyTopics(a, desired),
-    logger: { info: () => undefined, warn: () => undefined },
+    applyTopics: (a, desired, options) => applyTopics(a, desired, options),
+    logger: { info: () => undefined, warn: (message: string) => void warnings.push(message) },
   };
-  return { topics, calls, deps };
+  /** The calls that change the cluster. */
+  const writes = () => calls.filter((c) => /^(create|alter|delete)/.test(c));
+  return { topics, calls, altered, warnings, writes, deps };
 }
 
 describe('topics provisioner onEvent', () => {
@@ -175,22 +222,23 @@ describe('topics provisioner onEvent', () => {
     const cluster = fakeCluster();
     await onEvent(event('Create'), cluster.deps);
     cluster.topics.set('not-in-catalog', { partitions: 1, configs: {} });
-    const grown: ResolvedTopic[] = TOPICS.map((t) =>
-      t.name === 'cdr.dlq'
-        ? { ...t, partitions: t.partitions + 3, configs: { ...t.configs, 'retention.ms': '1000' } }
-        : t,
-    );
-    const response = await onEvent(
-      event('Update', properties({ Topics: JSON.stringify(grown) })),
-      cluster.deps,
-    );
+    const grown = withTopic('cdr.dlq', (t) => ({
+      ...t,
+      partitions: t.partitions + 3,
+      configs: { ...t.configs, 'retention.ms': '1000' },
+    }));
+    const response = await onEvent(update(TOPICS, grown), cluster.deps);
     expect(response.PhysicalResourceId).toBe(`${PHYSICAL_ID_PREFIX}:TopicsResource1234`);
-    expect(cluster.topics.get('cdr.dlq')?.partitions).toBe(
-      grown.find((t) => t.name === 'cdr.dlq')!.partitions,
-    );
+    expect(response.Data).toMatchObject({ PartitionsIncreased: 1, ConfigsChanged: 1, PartitionsKept: 0 });
+    expect(cluster.topics.get('cdr.dlq')?.partitions).toBe(8);
     expect(cluster.topics.get('cdr.dlq')?.configs['retention.ms']).toBe('1000');
+    // On MSK Provisioned every catalog config may be written on an existing topic.
+    expect(cluster.altered.at(-1)?.configs).toMatchObject({
+      'cleanup.policy': 'delete',
+      'min.insync.replicas': '2',
+    });
     // A catalog that shrinks is still never applied as a delete.
-    await onEvent(event('Update', properties({ Topics: JSON.stringify(grown.slice(0, 2)) })), cluster.deps);
+    await onEvent(update(grown, grown.slice(0, 2)), cluster.deps);
     expect(cluster.calls.some((c) => c.startsWith('deleteTopics'))).toBe(false);
     expect(cluster.topics.has('not-in-catalog')).toBe(true);
     expect(cluster.topics.size).toBe(TOPICS.length + 1);
@@ -202,12 +250,77 @@ describe('topics provisioner onEvent', () => {
     expect(response.PhysicalResourceId).toBe('some-older-physical-id');
   });
 
-  it('a partition decrease fails the event with a clear message and changes nothing', async () => {
+  it('a CloudFormation rollback of a partition increase succeeds, reverts configs and removes no partition', async () => {
+    const cluster = fakeCluster();
+    await onEvent(event('Create'), cluster.deps);
+    // The update that raised cdr.dlq from 5 to 8 (and changed its retention) succeeded...
+    const raised = withTopic('cdr.dlq', (t) => ({
+      ...t,
+      partitions: 8,
+      configs: { ...t.configs, 'retention.ms': '1000' },
+    }));
+    await onEvent(update(TOPICS, raised), cluster.deps);
+    expect(cluster.topics.get('cdr.dlq')?.partitions).toBe(8);
+    // ...then a later resource failed: CloudFormation sends an Update back to the previous
+    // catalog, with ResourceProperties and OldResourceProperties reversed.
+    const before = cluster.calls.length;
+    const response = await onEvent(update(raised, TOPICS), cluster.deps);
+
+    expect(response.PhysicalResourceId).toBe(`${PHYSICAL_ID_PREFIX}:TopicsResource1234`);
+    expect(cluster.topics.get('cdr.dlq')?.partitions).toBe(8);
+    expect(cluster.calls.slice(before).filter((c) => c.startsWith('createPartitions'))).toEqual([]);
+    expect(cluster.topics.get('cdr.dlq')?.configs['retention.ms']).toBe(String(7 * 86_400_000));
+    expect(response.Data).toMatchObject({
+      PartitionsKept: 1,
+      PartitionsKeptDetail: 'cdr.dlq 8 (catalog 5)',
+      ConfigsChanged: 1,
+    });
+    expect(cluster.warnings.some((w) => /more partitions than the catalog/.test(w))).toBe(true);
+
+    // The stack is now back on 5 while the topic has 8: the next update that leaves that count
+    // alone, and its own rollback, go through as well instead of wedging the stack.
+    const next = withTopic('cdr.raw.fr', (t) => ({
+      ...t,
+      configs: { ...t.configs, 'retention.ms': '2000' },
+    }));
+    await expect(onEvent(update(TOPICS, next), cluster.deps)).resolves.toMatchObject({
+      Data: { PartitionsKept: 1, ConfigsChanged: 1 },
+    });
+    await expect(onEvent(update(next, TOPICS), cluster.deps)).resolves.toMatchObject({
+      Data: { PartitionsKept: 1 },
+    });
+    expect(cluster.topics.get('cdr.dlq')?.partitions).toBe(8);
+    expect(cluster.calls.some((c) => c.startsWith('deleteTopics'))).toBe(false);
+  });
+
+  it('a genuine partition decrease still fails with the applier message and changes nothing', async () => {
+    // The previous properties asked for 8 but the topic has 6: they were never applied, so this
+    // is no rollback of theirs; the retention change of cdr.raw.fr in the same catalog waits.
+    const cluster = fakeCluster({ 'cdr.raw.fr': 10, 'cdr.validated': 20, 'cdr.dlq': 6 });
+    const previous = withTopic('cdr.dlq', (t) => ({ ...t, partitions: 8 }));
+    const requested = withTopic('cdr.raw.fr', (t) => ({
+      ...t,
+      configs: { ...t.configs, 'retention.ms': '1' },
+    }));
+    const error = await onEvent(update(previous, requested), cluster.deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartitionDecreaseError);
+    expect((error as Error).message).toMatch(/cdr\.dlq has 6, the catalog asks for 5/);
+    expect(cluster.writes()).toEqual([]);
+  });
+
+  it.each([
+    ['a Create over a larger topic', () => event('Create')],
+    ['a topic the previous properties did not have', () => update(TOPICS.slice(0, 2), TOPICS)],
+    [
+      'unreadable previous properties',
+      () => event('Update', properties(), undefined, { Topics: 'not json' }),
+    ],
+  ])('%s is refused as a decrease', async (_, make) => {
     const cluster = fakeCluster({ 'cdr.dlq': 50 });
-    const error = await onEvent(event('Update'), cluster.deps).catch((e: unknown) => e);
+    const error = await onEvent(make(), cluster.deps).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartitionDecreaseError);
     expect((error as Error).message).toMatch(/cdr\.dlq has 50, the catalog asks for 5/);
-    expect(cluster.calls.filter((c) => /^(create|alter|delete)/.test(c))).toEqual([]);
+    expect(cluster.writes()).toEqual([]);
   });
 
   it('Delete retains the topics by default', async () => {
@@ -238,7 +351,42 @@ describe('topics provisioner onEvent', () => {
       expect(Object.keys(configs).every((k) => SERVERLESS_TOPIC_CONFIGS.has(k))).toBe(true);
       expect(configs['min.insync.replicas']).toBeUndefined();
       expect(configs['retention.ms']).toBeDefined();
+      expect(configs['cleanup.policy']).toBe('delete');
     }
+  });
+
+  it('on MSK Serverless an update sends only the changed configs it accepts, never cleanup.policy', async () => {
+    const serverless = { Serverless: 'true' };
+    const cluster = fakeCluster();
+    await onEvent(event('Create', properties(serverless)), cluster.deps);
+    const changed = withTopic('cdr.dlq', (t) => ({
+      ...t,
+      configs: { ...t.configs, 'retention.ms': '1000', 'cleanup.policy': 'compact' },
+    }));
+    const response = await onEvent(update(TOPICS, changed, serverless), cluster.deps);
+
+    // One topic changed, so one resource, carrying the new retention and the override it keeps.
+    expect(cluster.altered).toEqual([
+      { topic: 'cdr.dlq', configs: { 'retention.ms': '1000', 'compression.type': 'snappy' } },
+    ]);
+    expect(response.Data).toMatchObject({
+      ConfigsChanged: 1,
+      ConfigsNotApplied: 1,
+      ConfigsNotAppliedDetail: 'cdr.dlq cleanup.policy',
+    });
+    expect(cluster.warnings).toContain('topic configs not applied');
+
+    // A topic holding a non-default cleanup.policy is not altered at all: AlterConfigs without it
+    // would reset it to delete.
+    cluster.topics.get('cdr.raw.fr')!.configs['cleanup.policy'] = 'compact';
+    const retention = withTopic('cdr.raw.fr', (t) => ({
+      ...t,
+      configs: { ...t.configs, 'retention.ms': '5' },
+    }));
+    const second = await onEvent(update(changed, retention, serverless), cluster.deps);
+    expect(cluster.altered.map((a) => a.topic)).toEqual(['cdr.dlq', 'cdr.dlq']);
+    expect(second.Data?.ConfigsNotAppliedDetail).toContain('cdr.raw.fr retention.ms');
+    expect(cluster.topics.get('cdr.raw.fr')!.configs['cleanup.policy']).toBe('compact');
   });
 
   it('rejects malformed properties with a typed error before touching the cluster', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PartitionDecreaseError } from '../../../shared/kafka/topic-errors.ts';
 import {
+  type ConfigUpdateRules,
   configChanges,
   type ExistingTopic,
   planTopics,
@@ -52,6 +53,8 @@ describe('planTopics', () => {
       alterConfigs: [],
       unchanged: ['a'],
       decreases: [],
+      partitionsKept: [],
+      configsNotApplied: [],
       replicationDrift: [],
     });
   });
@@ -67,6 +70,23 @@ describe('planTopics', () => {
     expect(plan.decreases).toEqual([{ topic: 'a', current: 5, desired: 2 }]);
     expect(plan.increasePartitions).toEqual([]);
     expect(topicDrift(plan, 'a')).toEqual(['partitions 5 > catalog 2 (cannot decrease)']);
+  });
+
+  it('keeps a larger topic when the caller says so, and still plans its config changes', () => {
+    const plan = planTopics(
+      resolveTopics(1, [spec('a', 2, 2000), spec('b', 1)]),
+      cluster(existing(spec('a', 5)), existing(spec('b', 4))),
+      {
+        keepLargerTopic: (d) => d.topic === 'a',
+      },
+    );
+    expect(plan.partitionsKept).toEqual([{ topic: 'a', current: 5, desired: 2 }]);
+    expect(plan.decreases).toEqual([{ topic: 'b', current: 4, desired: 1 }]);
+    expect(plan.alterConfigs.map((a) => a.topic)).toEqual(['a']);
+    expect(plan.unchanged).toEqual([]);
+    expect(topicDrift(plan, 'a')).toContain(
+      'partitions 5 > catalog 2 (kept: Kafka cannot remove partitions)',
+    );
   });
 
   it('changes the configs that differ and keeps the other overrides', () => {
@@ -120,6 +140,65 @@ describe('planTopics', () => {
 
   it('marks a missing topic as drift', () => {
     expect(topicDrift(planTopics(resolveTopics(1, [spec('a', 3)]), new Map()), 'a')).toEqual(['missing']);
+  });
+});
+
+describe('planTopics with config update rules (MSK Serverless)', () => {
+  const rules: ConfigUpdateRules = {
+    alterable: new Set(['retention.ms', 'compression.type']),
+    createOnlyDefaults: { 'cleanup.policy': 'delete' },
+  };
+  const serverlessTopic = (overrides: Record<string, string>): ExistingTopic => ({
+    name: 'a',
+    partitions: 3,
+    replicationFactor: 3,
+    configs: { 'min.insync.replicas': '2', 'segment.bytes': '134217728', ...overrides },
+    overrides,
+  });
+  /** The catalog entry as the handler sends it on Serverless: no min.insync.replicas. */
+  const desired = (retentionMs: number, cleanupPolicy: TopicSpec['cleanupPolicy'] = 'delete') => {
+    const [t] = resolveTopics(3, [{ ...spec('a', 3, retentionMs), cleanupPolicy }]);
+    const { 'min.insync.replicas': _, ...configs } = t!.configs;
+    return [{ ...t!, configs }];
+  };
+  const created = { 'retention.ms': '1000', 'cleanup.policy': 'delete', 'compression.type': 'snappy' };
+
+  it('writes the changed configs and the alterable overrides, never a create-only one', () => {
+    const plan = planTopics(desired(2000), cluster(serverlessTopic(created)), { configRules: rules });
+    expect(plan.alterConfigs).toEqual([
+      {
+        topic: 'a',
+        changes: [{ name: 'retention.ms', from: '1000', to: '2000' }],
+        overrides: { 'retention.ms': '2000', 'compression.type': 'snappy' },
+      },
+    ]);
+    expect(plan.configsNotApplied).toEqual([]);
+  });
+
+  it('reports a create-only change instead of sending it', () => {
+    const plan = planTopics(desired(1000, 'compact'), cluster(serverlessTopic(created)), {
+      configRules: rules,
+    });
+    expect(plan.alterConfigs).toEqual([]);
+    expect(plan.configsNotApplied).toEqual([
+      {
+        topic: 'a',
+        changes: [{ name: 'cleanup.policy', from: 'delete', to: 'compact' }],
+        reason: 'the cluster accepts these only when the topic is created',
+      },
+    ]);
+    expect(plan.unchanged).toEqual([]);
+    expect(topicDrift(plan, 'a')[0]).toMatch(/^cleanup\.policy delete → compact not applied/);
+  });
+
+  it('does not alter a topic whose create-only override would be reset', () => {
+    const compacted = { ...created, 'cleanup.policy': 'compact' };
+    const plan = planTopics(desired(2000, 'compact'), cluster(serverlessTopic(compacted)), {
+      configRules: rules,
+    });
+    expect(plan.alterConfigs).toEqual([]);
+    expect(plan.configsNotApplied).toHaveLength(1);
+    expect(plan.configsNotApplied[0]?.reason).toMatch(/cleanup\.policy=compact can only be set at creation/);
   });
 });
 
