@@ -3,7 +3,7 @@
  * country, source topic and hour, and a few sample records with IMSI/MSISDN masked.
  */
 import type { Command } from 'commander';
-import { TOPIC } from '../../shared/pipeline/index.ts';
+import { TOPIC } from '../../shared/cdr/pipeline.ts';
 import { decodeDeadLetters } from '../../shared/replay/decode.ts';
 import { type DeadLetterStats, DeadLetterTally } from '../../shared/replay/inspect.ts';
 import { scanTopic } from '../../shared/replay/topic-scan.ts';

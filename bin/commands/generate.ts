@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { generateToKafka } from '../../localstack/load/generate-to-kafka.ts';
-import { COUNTRY_CODES, type CountryCode, isCountryCode } from '../../shared/pipeline/index.ts';
+import { COUNTRY_CODES, type CountryCode, isCountryCode } from '../../shared/cdr/countries.ts';
 
 /** Parses `--countries fr,ma` (or `all`). */
 export function parseCountries(value: string): CountryCode[] {

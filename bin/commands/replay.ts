@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
-import { COUNTRY_CODES, TOPIC } from '../../shared/pipeline/index.ts';
+import { TOPIC } from '../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES } from '../../shared/cdr/countries.ts';
 import { createReplayEnvironment, type ReplayEnvironment } from '../../shared/replay/environment.ts';
 import { type ReplayProgress, runReplay } from '../../shared/replay/replay-job.ts';
 import { parseReplayRequest, type ReplayRequestInput } from '../../shared/replay/request.ts';

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { type RunningPipeline, type StageTotals, startPipeline } from '../../localstack/esm/pipeline.ts';
 import { startStageWorkers } from '../../localstack/esm/stage-workers.ts';
-import { STAGES, stageSpec } from '../../shared/pipeline/index.ts';
+import { STAGES, stageSpec } from '../../shared/cdr/pipeline.ts';
 
 /** Options of `orion run`. */
 interface RunOptions {

@@ -8,6 +8,7 @@ import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
 import { inspectTopics, type TopicListing } from '../../shared/kafka/topic-inspect.ts';
 import { resolveTopics } from '../../shared/pipeline/index.ts';
 import { formatTable } from './table.ts';
+import { TOPICS } from '../../shared/cdr/pipeline.ts';
 
 /** Runs `fn` with a connected admin client on the local (or `KAFKA_BROKERS`) cluster. */
 export async function withLocalAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
@@ -83,7 +84,7 @@ export function registerTopicsCommands(program: Command): void {
     .action(async () => {
       await withLocalAdmin(async (admin) => {
         const brokers = await clusterBrokerCount(admin);
-        const report = await applyTopics(admin, resolveTopics(brokers));
+        const report = await applyTopics(admin, resolveTopics(brokers, TOPICS));
         console.log(formatApplyReport(report, brokers));
       });
     });
@@ -94,7 +95,7 @@ export function registerTopicsCommands(program: Command): void {
     .action(async () => {
       await withLocalAdmin(async (admin) => {
         const brokers = await clusterBrokerCount(admin);
-        const listing = await inspectTopics(admin, resolveTopics(brokers));
+        const listing = await inspectTopics(admin, resolveTopics(brokers, TOPICS));
         console.log(`Cluster of ${brokers} broker(s).\n${formatTopicListing(listing)}`);
         if (listing.some((t) => t.inCatalog && t.drift.length > 0)) process.exitCode = 4;
       });

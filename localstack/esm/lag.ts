@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { eventSourceMappingsOf } from '../../shared/pipeline/mappings.ts';
+import { eventSourceMappingsOf } from '../../shared/pipeline/index.ts';
 import type { StageSpec } from '../../shared/pipeline/types.ts';
 
 /** Lag of one partition of one mapping. */

@@ -5,8 +5,8 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
-import { eventSourceMappingsOf } from '../../shared/pipeline/mappings.ts';
-import { STAGES, stageSpec } from '../../shared/pipeline/stages.ts';
+import { eventSourceMappingsOf } from '../../shared/pipeline/index.ts';
+import { STAGES, stageSpec } from '../../shared/cdr/pipeline.ts';
 import type { StageName, StageSpec } from '../../shared/pipeline/types.ts';
 import { type EventSourceMappingHandle, startEventSourceMapping } from './event-source-mapping.ts';
 import { applyEnvironment, handlerPathOf, loadHandler, stageEnvironment } from './handler-loader.ts';

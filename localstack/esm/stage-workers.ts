@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { STAGES } from '../../shared/pipeline/stages.ts';
+import { STAGES } from '../../shared/cdr/pipeline.ts';
 import type { StageName } from '../../shared/pipeline/types.ts';
 import { REPO_ROOT } from './handler-loader.ts';
 import { type PipelineOptions, type RunningPipeline, sumPerStage } from './pipeline.ts';

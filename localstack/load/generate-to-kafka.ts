@@ -8,7 +8,7 @@ import type { Message } from 'kafkajs';
 import { CdrGenerator, type GeneratedCdr } from '../../shared/cdr/generator/cdr-generator.ts';
 import { DEFAULT_INVALID_SHARES, type InvalidKind } from '../../shared/cdr/generator/invalid-kinds.ts';
 import { createKafka, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
-import type { CountryCode } from '../../shared/pipeline/index.ts';
+import type { CountryCode } from '../../shared/cdr/countries.ts';
 
 /** Values above this are sent alone: the broker refuses records over `message.max.bytes` (1 MB by default). */
 const LARGE_VALUE_BYTES = 900 * 1024;

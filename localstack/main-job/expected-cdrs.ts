@@ -7,7 +7,7 @@
 import type { GeneratedCdr } from '../../shared/cdr/generator/cdr-generator.ts';
 import { normalizeCdr } from '../../shared/cdr/normalization/normalize.ts';
 import { validateRawCdr } from '../../shared/cdr/validation/validate-raw.ts';
-import { isCountryCode } from '../../shared/pipeline/countries.ts';
+import { isCountryCode } from '../../shared/cdr/countries.ts';
 
 /** Produce times of the valid records, by cdr_id. */
 export class ExpectedCdrs {

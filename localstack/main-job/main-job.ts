@@ -9,13 +9,9 @@ import { availableParallelism } from 'node:os';
 import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
-import {
-  COUNTRY_CODES,
-  type CountryCode,
-  resolveTopics,
-  STAGES,
-  TOPIC,
-} from '../../shared/pipeline/index.ts';
+import { resolveTopics } from '../../shared/pipeline/index.ts';
+import { STAGES, TOPIC } from '../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES, type CountryCode } from '../../shared/cdr/countries.ts';
 import { createCassandraClient } from '../../shared/storage/cassandra-client.ts';
 import { cassandraConfigFromEnv } from '../../shared/storage/cassandra-config.ts';
 import { createDynamoDbDocumentClient, dynamoDbConfigFromEnv } from '../../shared/storage/dynamodb-client.ts';
@@ -37,6 +33,7 @@ import type { MainJobReport } from './report.ts';
 import { lookupStoredAt, sampleStoredRows } from './stored-lookup.ts';
 import { endOffsets, recordsBetween, tallyBetween } from './topic-window.ts';
 import { waitUntilIdle } from './wait-until-idle.ts';
+import { TOPICS } from '../../shared/cdr/pipeline.ts';
 
 /** Options of {@link runMainJob}. */
 export interface MainJobOptions {
@@ -111,7 +108,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   try {
     log('== topics apply');
     const brokerCount = await clusterBrokerCount(admin);
-    const applied = await applyTopics(admin, resolveTopics(brokerCount));
+    const applied = await applyTopics(admin, resolveTopics(brokerCount, TOPICS));
     log(`   ${summarizeApply(applied)}`);
 
     log('== hot storage schema');

@@ -3,7 +3,7 @@
  * flight, twice in a row — while showing live progress; gives up when nothing moved for a while.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { STAGES, TOPIC } from '../../shared/pipeline/index.ts';
+import { STAGES, TOPIC } from '../../shared/cdr/pipeline.ts';
 import { readLag } from '../esm/lag.ts';
 import type { RunningPipeline } from '../esm/pipeline.ts';
 import { lagPerStage, type ProgressView } from './progress.ts';

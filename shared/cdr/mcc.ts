@@ -1,7 +1,7 @@
 /**
  * Mobile country codes of ORION's countries, from the format mappings.
  */
-import { COUNTRY_CODES, type CountryCode } from '../pipeline/countries.ts';
+import { COUNTRY_CODES, type CountryCode } from './countries.ts';
 import { COUNTRY_FORMATS } from './formats/catalog.ts';
 
 const COUNTRY_BY_MCC = new Map<string, CountryCode>(

@@ -1,8 +1,8 @@
 /**
  * Country of a raw topic, derived from the pipeline definition (never from string parsing).
  */
-import { COUNTRY_CODES, type CountryCode } from '../pipeline/countries.ts';
-import { rawTopicOf } from '../pipeline/topics.ts';
+import { COUNTRY_CODES, type CountryCode } from './countries.ts';
+import { rawTopicOf } from './pipeline.ts';
 
 const COUNTRY_BY_RAW_TOPIC = new Map<string, CountryCode>(COUNTRY_CODES.map((c) => [rawTopicOf(c), c]));
 

@@ -1,4 +1,3 @@
-import { STAGES } from './stages.ts';
 import type { EventSourceMappingSpec, StageSpec } from './types.ts';
 
 /**
@@ -7,7 +6,7 @@ import type { EventSourceMappingSpec, StageSpec } from './types.ts';
  * its own mapping with the group `<prefix>.<topic>`.
  *
  * @example
- * eventSourceMappingsOf(stageSpec('normalization'))
+ * eventSourceMappingsOf(stageOf(pipeline, 'normalization'))
  * // [{ stage: 'normalization', topic: 'cdr.validated', consumerGroupId: 'orion-normalization.cdr.validated' }]
  */
 export function eventSourceMappingsOf(stage: StageSpec): EventSourceMappingSpec[] {
@@ -18,7 +17,7 @@ export function eventSourceMappingsOf(stage: StageSpec): EventSourceMappingSpec[
   }));
 }
 
-/** Every event source mapping of the pipeline. */
-export function allEventSourceMappings(stages: readonly StageSpec[] = STAGES): EventSourceMappingSpec[] {
+/** Every event source mapping of the given stages. */
+export function allEventSourceMappings(stages: readonly StageSpec[]): EventSourceMappingSpec[] {
   return stages.flatMap(eventSourceMappingsOf);
 }

@@ -1,5 +1,5 @@
 /**
- * Types of the ORION pipeline definition: topics, stages, event source mappings, alarms.
+ * Types of a pipeline definition: topics, stages, event source mappings, alarms, stores.
  * The definition is plain data so that CDK, the topic applier, the ESM emulator, the docs
  * and the tests all read the same values.
  */
@@ -12,7 +12,7 @@ export type CompressionType = 'producer' | 'snappy' | 'lz4' | 'zstd' | 'gzip' | 
 
 /** One Kafka topic as ORION wants it in production. */
 export interface TopicSpec {
-  /** Topic name, e.g. `cdr.raw.fr`. */
+  /** Topic name, e.g. `orders`. */
   readonly name: string;
   /** Partition count (production and local alike). */
   readonly partitions: number;
@@ -24,6 +24,8 @@ export interface TopicSpec {
   readonly replicationFactor: number;
   /** `min.insync.replicas` in production. Locally it follows the broker count. */
   readonly minInSyncReplicas: number;
+  /** `max.message.bytes`. @default the broker's (1 MB) */
+  readonly maxMessageBytes?: number;
   /** What the topic is for (shown by `orion topics list` and the docs). */
   readonly description: string;
 }
@@ -49,7 +51,7 @@ export interface RetryPolicy {
   readonly reportBatchItemFailures: boolean;
 }
 
-/** Alarm thresholds of a stage (seeds: lag > 10 000 for 5 min, lag > 1 min, error rate > 1 %). */
+/** Alarm thresholds of a stage. */
 export interface AlarmThresholds {
   /** Consumer offset lag (records) above which the lag alarm fires. */
   readonly maxOffsetLag: number;
@@ -59,17 +61,17 @@ export interface AlarmThresholds {
   readonly maxTimeLagSeconds: number;
   /** Error rate (0–1) of invocations above which the alarm fires. */
   readonly maxErrorRate: number;
-  /** P99 pipeline age (ms: now − the CDR's event time) above which the alarm fires. */
+  /** P99 pipeline age (ms: now − the record's event time) above which the alarm fires. */
   readonly maxPipelineAgeP99Ms: number;
 }
 
-/** Names of the pipeline's stages. */
-export type StageName = 'validation' | 'normalization' | 'enrichment' | 'storage';
+/** Name of a stage, unique in its pipeline (e.g. `validation`). */
+export type StageName = string;
 
 /** One stage: a Lambda function fed by one event source mapping per source topic. */
 export interface StageSpec {
   readonly name: StageName;
-  /** Folder under `functions/` that holds the stage's handler. */
+  /** Folder under the pipeline's functions root (`functions/` by default) holding the handler. */
   readonly functionDir: string;
   readonly description: string;
   /** Topics the stage consumes. AWS allows one topic per mapping, so each gets its own mapping. */
@@ -79,8 +81,8 @@ export interface StageSpec {
    * so each source topic's mapping uses `<prefix>.<topic>` (see {@link eventSourceMappingsOf}).
    */
   readonly consumerGroupPrefix: string;
-  /** Topic that receives the stage's successful output, if any (storage has none). */
-  readonly outputTopic?: string;
+  /** Topics that receive the stage's successful output (a routing stage has several, storage none). */
+  readonly outputTopics: readonly string[];
   /** Topic that receives records rejected for bad data or a business rule. */
   readonly rejectTopic: string;
   /** `BatchSize` (1–10 000). */
@@ -94,6 +96,15 @@ export interface StageSpec {
   /** Provisioned pollers (`ProvisionedPollerConfig`): each poller is one consumer in the group. */
   readonly pollers: { readonly minimum: number; readonly maximum: number };
   readonly alarms: AlarmThresholds;
+  /** Stores the stage reads or writes; CDK grants exactly these. @default none */
+  readonly stores?: readonly StoreUse[];
+  /**
+   * Reserved concurrency of the function: `'source-partitions'` caps it at one batch per
+   * partition of its source topics (protects a downstream store's capacity). @default none
+   */
+  readonly reservedConcurrency?: 'source-partitions' | number;
+  /** Extra environment variables, as is (tuning knobs). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** One Kafka event source mapping: exactly one topic and its own consumer group. */
@@ -101,4 +112,145 @@ export interface EventSourceMappingSpec {
   readonly stage: StageName;
   readonly topic: string;
   readonly consumerGroupId: string;
+}
+
+/** A column and its CQL type, lower-case as written in the source (e.g. `list<text>`). */
+export interface CqlColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Clustering order of a clustering column. */
+export type ClusteringOrder = 'ASC' | 'DESC';
+
+/** A clustering column with its order. */
+export interface ClusteringColumn extends CqlColumn {
+  readonly order: ClusteringOrder;
+}
+
+/** One Cassandra / Keyspaces table, as parsed from a pipeline's CQL schema source. */
+export interface TableDefinition {
+  readonly name: string;
+  /** Every column, in declaration order. */
+  readonly columns: readonly CqlColumn[];
+  /** Partition key columns, in key order. */
+  readonly partitionKey: readonly CqlColumn[];
+  /** Clustering columns, in key order, each with its order (ASC unless declared). */
+  readonly clusteringKey: readonly ClusteringColumn[];
+  /** The columns that are neither partition nor clustering key, in declaration order. */
+  readonly regularColumns: readonly CqlColumn[];
+  /** `default_time_to_live` in seconds; `undefined` when the table declares none. */
+  readonly defaultTtlSeconds?: number;
+  readonly comment?: string;
+}
+
+/** Hot storage on Cassandra locally and Amazon Keyspaces in AWS: one keyspace, its tables. */
+export interface CassandraStoreSpec {
+  readonly kind: 'cassandra';
+  /** Store name, unique in the pipeline; stages refer to it in {@link StoreUse}. */
+  readonly name: string;
+  readonly description: string;
+  /** The tables, parsed from the pipeline's one CQL source (local Cassandra and Keyspaces alike). */
+  readonly tables: readonly TableDefinition[];
+}
+
+/** A DynamoDB key attribute. */
+export interface DynamoDbKeyAttribute {
+  readonly name: string;
+  /** `S` string, `N` number, `B` binary. */
+  readonly type: 'S' | 'N' | 'B';
+}
+
+/** One DynamoDB table of a store. Its physical name is `<table prefix><suffix>`. */
+export interface DynamoDbTableSpec {
+  /** Physical name = prefix + suffix, e.g. `orion-cells`. */
+  readonly suffix: string;
+  readonly partitionKey: DynamoDbKeyAttribute;
+  /** @default no sort key */
+  readonly sortKey?: DynamoDbKeyAttribute;
+  /** Epoch-seconds attribute DynamoDB's TTL deletes items by. @default no TTL */
+  readonly timeToLiveAttribute?: string;
+  readonly description: string;
+}
+
+/** A set of DynamoDB tables sharing one physical-name prefix. */
+export interface DynamoDbStoreSpec {
+  readonly kind: 'dynamodb';
+  /** Store name, unique in the pipeline; stages refer to it in {@link StoreUse}. */
+  readonly name: string;
+  readonly description: string;
+  readonly tables: readonly DynamoDbTableSpec[];
+  /**
+   * The environment variable a function reads the physical-name prefix from, e.g.
+   * `REFERENCE_TABLE_PREFIX` (see `shared/pipeline/environment.ts`).
+   */
+  readonly tablePrefixVariable: string;
+  /** Prefix used when the variable is unset (local runs). */
+  readonly defaultTablePrefix: string;
+}
+
+/** A store a pipeline declares. */
+export type StoreSpec = CassandraStoreSpec | DynamoDbStoreSpec;
+
+/** How a stage uses a store: CDK grants exactly this, the env contract passes its address. */
+export interface StoreUse {
+  /** {@link StoreSpec.name} of a store of the same pipeline. */
+  readonly store: string;
+  readonly access: 'read' | 'read-write';
+}
+
+/** The on-demand replay function of a pipeline (DLQ and reject topics back to their sources). */
+export interface ReplaySpec {
+  /** Folder under the functions root holding the replay handler. */
+  readonly functionDir: string;
+  /** Topics an operator may replay from (the pipeline's DLQ and reject topics). */
+  readonly sourceTopics: readonly string[];
+}
+
+/** What the local main job (`npm start -- --pipeline <name>`) loads for this pipeline. */
+export interface LocalRunSpec {
+  /**
+   * Module, relative to the repository root, whose exports drive the pipeline's local run
+   * (generator, store setup, accounting): see `LocalRunModule` in `shared/pipeline/local-run.ts`.
+   * Imported only by the local tools, never by CDK or a handler.
+   */
+  readonly module: string;
+}
+
+/**
+ * Everything a pipeline is.
+ *
+ * @example
+ * export const TOY_PIPELINE = definePipeline({ name: 'toy', title: 'Toy', topics, stages });
+ */
+export interface PipelineDefinition {
+  /** Identifier: `[a-z][a-z0-9-]*`, used by `--pipeline`, stack ids and resource names. */
+  readonly name: string;
+  /** One line saying what the pipeline does (stack description, `orion` help). */
+  readonly title: string;
+  /** Every topic of the pipeline, in pipeline order. */
+  readonly topics: readonly TopicSpec[];
+  /** Every stage, in pipeline order. */
+  readonly stages: readonly StageSpec[];
+  /** Stores the stages use. @default none */
+  readonly stores?: readonly StoreSpec[];
+  /** The pipeline's reject topic (bad data, business rules). */
+  readonly rejectTopic: string;
+  /** The pipeline's dead-letter topics (on-failure destinations of its mappings). */
+  readonly deadLetterTopics: readonly string[];
+  /** @default no replay function */
+  readonly replay?: ReplaySpec;
+  /** @default no local main job */
+  readonly localRun?: LocalRunSpec;
+  /**
+   * Absolute folder holding one folder per function (`<dir>/handler.ts`).
+   * @default `<repository>/functions`
+   */
+  readonly functionsRoot?: string;
+  /**
+   * Part of every AWS resource name after `orion-<env>` (function `orion-<env>-<infix><stage>`,
+   * stack `Orion-<env><Infix>`), so that pipelines sharing an account never collide.
+   * @default `<name>-` (the flagship CDR pipeline declares `''` to keep its historical names)
+   */
+  readonly resourceInfix?: string;
 }

@@ -2,7 +2,7 @@
  * A dead letter as the replay job sees it: the original record (key, bytes, headers, where it
  * came from) and why it failed, whatever format the dead-letter topic holds it in.
  */
-import type { CountryCode } from '../pipeline/index.ts';
+import type { CountryCode } from '../cdr/countries.ts';
 
 /** Which writer produced the dead letter. */
 export type DeadLetterFormat =

@@ -13,7 +13,8 @@
  * Anything else is returned as one `unknown` dead letter holding the record as is.
  */
 import { decodeFailureHeaders, FAILURE_HEADER } from '../kafka/record-headers.ts';
-import { COUNTRY_CODES, type CountryCode, rawTopicOf, STAGES } from '../pipeline/index.ts';
+import { rawTopicOf, STAGES } from '../cdr/pipeline.ts';
+import { COUNTRY_CODES, type CountryCode } from '../cdr/countries.ts';
 import type { StageRecord } from '../runtime/stage-record.ts';
 import type { DeadLetter, RecordCoordinates } from './dead-letter.ts';
 import { replayCountOf } from './loop-guard.ts';

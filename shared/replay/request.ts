@@ -4,7 +4,8 @@
  * a complete request.
  */
 import { z } from 'zod';
-import { COUNTRY_CODES, TOPIC } from '../pipeline/index.ts';
+import { TOPIC } from '../cdr/pipeline.ts';
+import { COUNTRY_CODES } from '../cdr/countries.ts';
 import { REPLAY_DEFAULTS } from './constants.ts';
 import { ReplayError } from './errors.ts';
 

@@ -15,7 +15,6 @@
 import type { KafkaItemIdentifier } from '../kafka/msk-event.ts';
 import { batchItemIdentifier, topicPartitionKey } from '../kafka/msk-event.ts';
 import type { OutboundRecord } from '../kafka/producer.ts';
-import { TOPIC } from '../pipeline/topics.ts';
 import { TransientError } from './outcome.ts';
 import { toRejectRecord } from './reject-record.ts';
 import type { RecordResult } from './stage.ts';
@@ -45,8 +44,8 @@ export interface BatchPlan {
 /** Options of {@link planBatch}. */
 export interface PlanOptions {
   readonly stage: string;
-  /** Default `cdr.rejected`. */
-  readonly rejectTopic?: string;
+  /** Topic the rejects of the batch go to (the stage's reject topic). */
+  readonly rejectTopic: string;
   /** Time of failure written in reject headers, epoch ms. */
   readonly now: number;
 }
@@ -55,7 +54,7 @@ export interface PlanOptions {
  * Decides the produce of a batch: one outbound record per forward and per reject, except for
  * records after the first failed one of their partition.
  *
- * @example const plan = planBatch(records, results, { stage: 'validation', now: Date.now() });
+ * @example const plan = planBatch(records, results, { stage: 'validation', rejectTopic: 'orders.rejected', now: Date.now() });
  */
 export function planBatch(
   records: readonly StageRecord[],
@@ -92,7 +91,7 @@ export function planBatch(
     }
   }
 
-  const rejectTopic = options.rejectTopic ?? TOPIC.rejected;
+  const { rejectTopic } = options;
   const outbound: OutboundRecord[] = [];
   for (let i = 0; i < records.length; i++) {
     if (!produce[i]) continue;

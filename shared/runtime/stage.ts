@@ -18,6 +18,8 @@ export type RecordResult = Outcome | FailedResult;
 /** A pipeline stage as the runtime drives it. */
 export interface Stage {
   readonly name: StageName;
+  /** Where the runtime sends this stage's rejects (its `rejectTopic` in the pipeline definition). */
+  readonly rejectTopic?: string;
   /**
    * Processes a whole batch and returns exactly one result per input record, in input order.
    * Batch-level work (one reference-data lookup for the batch, one bounded write wave) goes here.
@@ -34,12 +36,14 @@ export interface Stage {
  * const stage = perRecordStage('validation', (record) => validateRecord(record));
  */
 export function perRecordStage(
-  name: StageName,
+  spec: StageName | { readonly name: StageName; readonly rejectTopic?: string },
   process: (record: StageRecord) => Outcome,
   prepare?: (records: readonly StageRecord[]) => Promise<void>,
 ): Stage {
+  const { name, rejectTopic } = typeof spec === 'string' ? { name: spec, rejectTopic: undefined } : spec;
   return {
     name,
+    ...(rejectTopic !== undefined ? { rejectTopic } : {}),
     async processBatch(records) {
       if (prepare) await prepare(records);
       return records.map((record): RecordResult => {

@@ -12,6 +12,7 @@ import { parseJsonObject } from '../cdr/formats/safe-json.ts';
 import { REJECT_REASON } from '../cdr/reason-codes.ts';
 import { CdrRejection } from '../cdr/rejection.ts';
 import { EnrichedCdrSchema } from '../cdr/schema/enriched-cdr.ts';
+import { stageSpec } from '../cdr/pipeline.ts';
 import { schemaViolation } from '../cdr/stages/rejection-outcome.ts';
 import { type DoneOutcome, reject } from '../runtime/outcome.ts';
 import type { RecordResult, Stage } from '../runtime/stage.ts';
@@ -43,6 +44,7 @@ export function storageStage(deps: StorageStageDeps): Stage {
   const now = deps.now ?? (() => new Date());
   return {
     name: 'storage',
+    rejectTopic: stageSpec('storage').rejectTopic,
     async processBatch(records: readonly StageRecord[]): Promise<RecordResult[]> {
       const results = new Array<RecordResult>(records.length);
       const storedAt = now();

@@ -32,7 +32,7 @@ import { validationStage } from '../../shared/cdr/stages/validation-stage.ts';
 import { createKafka, createKafkaConnections, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
 import { encodeKafkaEvent, type KafkaEvent } from '../../shared/kafka/msk-event.ts';
 import { type BatchProducer, createBatchProducer, type OutboundRecord } from '../../shared/kafka/producer.ts';
-import { TOPIC, topicSpec } from '../../shared/pipeline/topics.ts';
+import { TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
 import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
 import type { Stage } from '../../shared/runtime/stage.ts';
 import type { StageRecord } from '../../shared/runtime/stage-record.ts';

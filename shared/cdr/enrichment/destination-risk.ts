@@ -3,7 +3,7 @@
  * the national plans' premium/shared-revenue blocks; high-risk international prefixes are the
  * usual IRSF targets (satellite and international networks, small remote territories).
  */
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 
 /** Premium-rate number prefixes per country (E.164, with `+`). */
 export const PREMIUM_RATE_PREFIXES: Readonly<Record<CountryCode, readonly string[]>> = {

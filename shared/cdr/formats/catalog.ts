@@ -2,7 +2,7 @@
  * Every country's feed format, by country code. Adding a country = adding its mapping file
  * under `countries/` and one line here (and its code in `shared/pipeline`).
  */
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 import { BE_FORMAT } from './countries/be.ts';
 import { CI_FORMAT } from './countries/ci.ts';
 import { CM_FORMAT } from './countries/cm.ts';

@@ -1,7 +1,7 @@
 /**
  * The compiled formats of every country, built once per execution environment.
  */
-import { COUNTRY_CODES, type CountryCode } from '../../pipeline/countries.ts';
+import { COUNTRY_CODES, type CountryCode } from '../countries.ts';
 import { COUNTRY_FORMATS } from './catalog.ts';
 import { type CompiledFormat, compileFormat } from './compile.ts';
 

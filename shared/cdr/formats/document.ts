@@ -2,8 +2,8 @@
  * Renders `FORMATS.md` from the format mappings, so the docs cannot drift from the data. Run
  * `npx tsx shared/cdr/formats/document.ts` to rewrite the file; a unit test checks it is current.
  */
-import { COUNTRY_CODES } from '../../pipeline/countries.ts';
-import { rawTopicOf } from '../../pipeline/topics.ts';
+import { COUNTRY_CODES } from '../countries.ts';
+import { rawTopicOf } from '../pipeline.ts';
 import { CURRENCY_EXPONENT } from '../currency.ts';
 import { CdrGenerator } from '../generator/cdr-generator.ts';
 import type { TimeFormat } from '../time/time-format.ts';

@@ -3,7 +3,7 @@
  * {@link CountryFormat} value: the validator, the normalizer, the generator and the docs all
  * read it.
  */
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 import type { CurrencyCode } from '../currency.ts';
 import type { NumberingPlan, NumberStyle } from '../numbering.ts';
 import type { RecordTypeMeaning } from '../record-type.ts';

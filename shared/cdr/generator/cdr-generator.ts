@@ -4,8 +4,8 @@
  * UTF-8, a 1 MiB value, `__proto__` keys, CQL-looking strings). Each record says what the
  * validation stage must do with it (`expected`), so tests can account exactly.
  */
-import { COUNTRY_CODES, type CountryCode } from '../../pipeline/countries.ts';
-import { rawTopicOf } from '../../pipeline/topics.ts';
+import { COUNTRY_CODES, type CountryCode } from '../countries.ts';
+import { rawTopicOf } from '../pipeline.ts';
 import { COUNTRY_FORMATS } from '../formats/catalog.ts';
 import { MAX_RECORD_BYTES } from '../limits.ts';
 import { REJECT_REASON } from '../reason-codes.ts';

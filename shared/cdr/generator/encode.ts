@@ -2,7 +2,7 @@
  * Writes CDRs in a country's raw format, from the same declarative mapping the validator reads
  * (so a new country's generator comes for free with its mapping).
  */
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 import { CURRENCY_EXPONENT, type CurrencyCode, minorUnitsToDecimal } from '../currency.ts';
 import { COUNTRY_FORMATS } from '../formats/catalog.ts';
 import { FIELD_NAMES, type FieldName } from '../formats/compile.ts';

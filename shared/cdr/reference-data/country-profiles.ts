@@ -2,7 +2,7 @@
  * Facts used to synthesize reference data and traffic per country: regions, a map centre and
  * the leading digits of mobile national significant numbers (NSN).
  */
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 
 /** What the synthetic data of a country looks like. */
 export interface CountryProfile {

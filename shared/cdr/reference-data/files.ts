@@ -2,7 +2,7 @@
  * The committed reference data, parsed with its schemas on first use (once per execution
  * environment). The storage layer loads these rows into DynamoDB; the CDR generator draws from them.
  */
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 import cellsJson from './cells.json' with { type: 'json' };
 import { type Cell, CellsFileSchema, type Subscriber, SubscribersFileSchema } from './schemas.ts';
 import subscribersJson from './subscribers.json' with { type: 'json' };

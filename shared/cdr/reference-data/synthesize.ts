@@ -3,7 +3,7 @@
  * committed JSON files are its output (`generate.ts`); the CDR generator draws IMSIs and cells
  * from those files so that enrichment finds them.
  */
-import { COUNTRY_CODES, type CountryCode } from '../../pipeline/countries.ts';
+import { COUNTRY_CODES, type CountryCode } from '../countries.ts';
 import { COUNTRY_FORMATS } from '../formats/catalog.ts';
 import { createRandom, type Random } from '../generator/prng.ts';
 import { COUNTRY_PROFILES } from './country-profiles.ts';

@@ -2,7 +2,7 @@
  * Field schemas shared by the validated, unified and enriched CDR schemas.
  */
 import { z } from 'zod';
-import { COUNTRY_CODES } from '../../pipeline/countries.ts';
+import { COUNTRY_CODES } from '../countries.ts';
 import { CURRENCY_CODES } from '../currency.ts';
 import {
   MAX_CHARGE_MINOR_UNITS,

@@ -2,7 +2,7 @@
  * The enrichment stage: `cdr.normalized` → `cdr.enriched`, with one reference-data lookup per
  * batch (all distinct cell ids, all distinct IMSIs) through the {@link ReferenceDataPort}.
  */
-import { TOPIC } from '../../pipeline/topics.ts';
+import { stageSpec, TOPIC } from '../pipeline.ts';
 import { forward, type Outcome } from '../../runtime/outcome.ts';
 import type { RecordResult, Stage } from '../../runtime/stage.ts';
 import { enrichCdr } from '../enrichment/enrich.ts';
@@ -38,6 +38,7 @@ export function enrichmentStage(reference: ReferenceDataPort, options: Enrichmen
   const thresholds: FraudThresholds = { ...DEFAULT_FRAUD_THRESHOLDS, ...options.fraud };
   return {
     name: 'enrichment',
+    rejectTopic: stageSpec('enrichment').rejectTopic,
     async processBatch(records) {
       const cdrs: (UnifiedCdr | undefined)[] = new Array(records.length);
       const results: (RecordResult | undefined)[] = new Array(records.length);

@@ -1,7 +1,7 @@
 /**
  * The normalization stage: `cdr.validated` → `cdr.normalized` (or `cdr.rejected`).
  */
-import { TOPIC } from '../../pipeline/topics.ts';
+import { stageSpec, TOPIC } from '../pipeline.ts';
 import { forward } from '../../runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../runtime/stage.ts';
 import { parseJsonObject } from '../formats/safe-json.ts';
@@ -20,7 +20,7 @@ import { outcomeOf, schemaViolation } from './rejection-outcome.ts';
  * @example const stage = normalizationStage(); await stage.processBatch(records)
  */
 export function normalizationStage(): Stage {
-  return perRecordStage('normalization', (record) =>
+  return perRecordStage(stageSpec('normalization'), (record) =>
     outcomeOf(() => {
       if (record.value === null || record.value.length === 0) {
         return rejectWith(REJECT_REASON.EMPTY_RECORD, 'record has no bytes');

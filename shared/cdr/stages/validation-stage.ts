@@ -1,7 +1,7 @@
 /**
  * The validation stage: `cdr.raw.<cc>` → `cdr.validated` (or `cdr.rejected`).
  */
-import { TOPIC } from '../../pipeline/topics.ts';
+import { stageSpec, TOPIC } from '../pipeline.ts';
 import { forward } from '../../runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../runtime/stage.ts';
 import { countryOfRawTopic } from '../raw-topic.ts';
@@ -26,7 +26,7 @@ export function validationStage(options: ValidationStageOptions = {}): Stage {
   const now = options.now ?? Date.now;
   let nowMs = now();
   return perRecordStage(
-    'validation',
+    stageSpec('validation'),
     (record) =>
       outcomeOf(() => {
         const country = countryOfRawTopic(record.topic);

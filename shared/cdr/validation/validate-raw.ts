@@ -4,7 +4,7 @@
  * record type, required fields, then each field's shape and range.
  */
 import { isUtf8 } from 'node:buffer';
-import type { CountryCode } from '../../pipeline/countries.ts';
+import type { CountryCode } from '../countries.ts';
 import { CURRENCY_EXPONENT, type CurrencyCode, decimalToMinorUnits, isCurrencyCode } from '../currency.ts';
 import type { CompiledFormat, FieldName, RawFields } from '../formats/compile.ts';
 import { compiledFormatOf } from '../formats/compiled-catalog.ts';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { readLag } from '../../../localstack/esm/lag.ts';
-import { stageSpec } from '../../../shared/pipeline/index.ts';
+import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import type { StageSpec } from '../../../shared/pipeline/types.ts';
 import { recordingHandler } from './fixtures/recording-handler.ts';
 import { type EsmTestContext, esmTestContext, numbered, waitFor } from './harness.ts';

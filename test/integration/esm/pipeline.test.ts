@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handlerPathOf, loadHandler, REPO_ROOT } from '../../../localstack/esm/handler-loader.ts';
 import { startPipeline } from '../../../localstack/esm/pipeline.ts';
 import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { stageSpec } from '../../../shared/pipeline/index.ts';
+import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import type { StageSpec } from '../../../shared/pipeline/types.ts';
 import { type EsmTestContext, esmTestContext, numbered, waitFor } from './harness.ts';
 

@@ -9,9 +9,11 @@ import { startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
 import { generateToKafka } from '../../../localstack/load/generate-to-kafka.ts';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics, stageSpec } from '../../../shared/pipeline/index.ts';
+import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from './harness.ts';
+import { TOPICS } from '../../../shared/cdr/pipeline.ts';
 
 const { kafkaBrokers: brokers } = testEndpoints();
 const kafka = testKafka('it-stage-workers', brokers);
@@ -19,7 +21,7 @@ const admin = kafka.admin();
 
 beforeAll(async () => {
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin)));
+  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), TOPICS));
 });
 afterAll(async () => admin.disconnect());
 

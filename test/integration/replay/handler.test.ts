@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics, TOPIC, topicSpec } from '../../../shared/pipeline/index.ts';
+import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { TOPIC, topicSpec } from '../../../shared/cdr/pipeline.ts';
 import type { ReplaySummary } from '../../../shared/replay/summary.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 import { endOffsets, originals, type ReplayFixture, replayFixture, writeAwsDeadLetters } from './fixtures.ts';

@@ -19,7 +19,8 @@ import {
 import { mappingConfigOf } from '../../../localstack/esm/mapping-config.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { eventSourceMappingsOf, stageSpec } from '../../../shared/pipeline/index.ts';
+import { eventSourceMappingsOf } from '../../../shared/pipeline/index.ts';
+import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import { runReplay } from '../../../shared/replay/replay-job.ts';
 import { parseReplayRequest } from '../../../shared/replay/request.ts';
 import { createKafkaHandler, type KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';

@@ -8,7 +8,8 @@ import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount, describeTopics } from '../../../shared/kafka/topic-describe.ts';
 import { PartitionDecreaseError } from '../../../shared/kafka/topic-errors.ts';
 import { inspectTopics } from '../../../shared/kafka/topic-inspect.ts';
-import { resolveTopics, TOPICS } from '../../../shared/pipeline/index.ts';
+import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { TOPICS } from '../../../shared/cdr/pipeline.ts';
 import type { TopicSpec } from '../../../shared/pipeline/types.ts';
 import { testKafka, uniqueName } from '../../support/endpoints.ts';
 
@@ -40,7 +41,7 @@ describe('topics apply / list', () => {
   });
 
   it('applies the ORION catalog; list then shows every catalog topic without drift', async () => {
-    const catalog = resolveTopics(brokers);
+    const catalog = resolveTopics(brokers, TOPICS);
     await applyTopics(admin, catalog);
     const listing = await vi.waitFor(async () => {
       const l = await inspectTopics(admin, catalog);

@@ -24,8 +24,9 @@ import type { KafkaBatchResponse, KafkaEvent } from '../../../shared/kafka/msk-e
 import { decodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
 import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { COUNTRY_CODES } from '../../../shared/pipeline/countries.ts';
-import { rawTopicOf, resolveTopics, TOPIC, TOPICS } from '../../../shared/pipeline/index.ts';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
+import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { rawTopicOf, TOPIC, TOPICS } from '../../../shared/cdr/pipeline.ts';
 import type { KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra-client.ts';
 import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra-config.ts';
@@ -125,7 +126,7 @@ beforeAll(async () => {
   kafka = testKafka('it-stages', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin)));
+  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), TOPICS));
   await waitForTopics(
     admin,
     TOPICS.map((t) => t.name),

@@ -17,7 +17,7 @@ import {
   type UnifiedCdr,
   validationStage,
 } from '../../../shared/cdr/index.ts';
-import { TOPIC } from '../../../shared/pipeline/index.ts';
+import { TOPIC } from '../../../shared/cdr/pipeline.ts';
 import type { ForwardOutcome } from '../../../shared/runtime/outcome.ts';
 import { NOW, stageRecord, verdictOf } from './records.ts';
 

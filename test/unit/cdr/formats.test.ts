@@ -5,7 +5,7 @@ import {
   type ValidatedCdr,
   validateRawCdr,
 } from '../../../shared/cdr/index.ts';
-import { COUNTRY_CODES, type CountryCode } from '../../../shared/pipeline/index.ts';
+import { COUNTRY_CODES, type CountryCode } from '../../../shared/cdr/countries.ts';
 import { NOW } from './records.ts';
 
 /** One hand-written record per country and what it must read as (independent of the generator's encoder). */

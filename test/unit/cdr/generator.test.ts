@@ -8,7 +8,8 @@ import {
   referenceCells,
   referenceSubscribers,
 } from '../../../shared/cdr/index.ts';
-import { COUNTRY_CODES, rawTopicOf } from '../../../shared/pipeline/index.ts';
+import { rawTopicOf } from '../../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import { NOW } from './records.ts';
 
 describe('PRNG', () => {

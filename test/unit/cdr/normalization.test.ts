@@ -14,7 +14,8 @@ import {
   writeUnifiedCdr,
   writeValidatedCdr,
 } from '../../../shared/cdr/index.ts';
-import { COUNTRY_CODES, TOPIC } from '../../../shared/pipeline/index.ts';
+import { TOPIC } from '../../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import type { ForwardOutcome } from '../../../shared/runtime/outcome.ts';
 import { NOW, stageRecord, VALIDATED_FR, verdictOf } from './records.ts';
 

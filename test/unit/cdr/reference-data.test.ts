@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderFormatsMarkdown } from '../../../shared/cdr/formats/document.ts';
 import { CellsFileSchema, referenceDataOf, SubscribersFileSchema } from '../../../shared/cdr/index.ts';
 import { REFERENCE_SEED, synthesizeReferenceData } from '../../../shared/cdr/reference-data/synthesize.ts';
-import { COUNTRY_CODES } from '../../../shared/pipeline/index.ts';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 
 const file = (name: string) => readFileSync(new URL(`../../../shared/cdr/${name}`, import.meta.url), 'utf8');
 

@@ -8,7 +8,7 @@ import {
   validateRawCdr,
   validationStage,
 } from '../../../shared/cdr/index.ts';
-import { TOPIC } from '../../../shared/pipeline/index.ts';
+import { TOPIC } from '../../../shared/cdr/pipeline.ts';
 import type { ForwardOutcome } from '../../../shared/runtime/outcome.ts';
 import { NOW, stageRecord, VALIDATED_FR, verdictOf } from './records.ts';
 

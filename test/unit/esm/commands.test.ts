@@ -4,19 +4,20 @@ import { formatAge, formatLag } from '../../../bin/commands/lag.ts';
 import { parseStagePollers, parseStages } from '../../../bin/commands/run.ts';
 import type { PartitionLag } from '../../../localstack/esm/lag.ts';
 import { invalidSharesFor } from '../../../localstack/load/generate-to-kafka.ts';
-import { COUNTRY_CODES, STAGES } from '../../../shared/pipeline/index.ts';
+import { STAGES } from '../../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 
 describe('orion run / lag / generate options', () => {
   it('parses --stages against the pipeline definition', () => {
     expect(parseStages(undefined)).toBe(STAGES);
     expect(parseStages('validation, storage').map((s) => s.name)).toEqual(['validation', 'storage']);
-    expect(() => parseStages('validation,nope')).toThrow(/Unknown stage "nope"/);
+    expect(() => parseStages('validation,nope')).toThrow(/has no stage "nope"/);
   });
 
   it('parses --stage-pollers', () => {
     expect(parseStagePollers('storage=8,enrichment=4')).toEqual({ storage: 8, enrichment: 4 });
     expect(() => parseStagePollers('storage=0')).toThrow(/<stage>=<n>/);
-    expect(() => parseStagePollers('nope=2')).toThrow(/Unknown stage/);
+    expect(() => parseStagePollers('nope=2')).toThrow(/has no stage "nope"/);
   });
 
   it('parses --countries', () => {

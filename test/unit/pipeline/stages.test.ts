@@ -1,16 +1,8 @@
 /** The stage definitions: wired to catalog topics, within AWS's limits, one consumer group per mapping. */
 import { describe, expect, it } from 'vitest';
-import {
-  allEventSourceMappings,
-  COUNTRY_CODES,
-  eventSourceMappingsOf,
-  isCountryCode,
-  rawTopicOf,
-  STAGES,
-  stageSpec,
-  TOPIC,
-  TOPICS,
-} from '../../../shared/pipeline/index.ts';
+import { allEventSourceMappings, eventSourceMappingsOf } from '../../../shared/pipeline/index.ts';
+import { rawTopicOf, STAGES, stageSpec, TOPIC, TOPICS } from '../../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES, isCountryCode } from '../../../shared/cdr/countries.ts';
 
 const catalog = new Set(TOPICS.map((t) => t.name));
 
@@ -18,10 +10,10 @@ describe('stages', () => {
   it('run validation → normalization → enrichment → storage, each consuming the previous output', () => {
     expect(STAGES.map((s) => s.name)).toEqual(['validation', 'normalization', 'enrichment', 'storage']);
     for (let i = 1; i < STAGES.length; i++) {
-      expect(STAGES[i]!.sourceTopics).toEqual([STAGES[i - 1]!.outputTopic]);
+      expect(STAGES[i]!.sourceTopics).toEqual(STAGES[i - 1]!.outputTopics);
     }
     expect(stageSpec('validation').sourceTopics).toEqual(COUNTRY_CODES.map(rawTopicOf));
-    expect(stageSpec('storage').outputTopic).toBeUndefined();
+    expect(stageSpec('storage').outputTopics).toEqual([]);
   });
 
   it('only name topics of the catalog', () => {
@@ -30,7 +22,7 @@ describe('stages', () => {
         ...s.sourceTopics,
         s.rejectTopic,
         s.onFailureTopic,
-        ...(s.outputTopic ? [s.outputTopic] : []),
+        ...s.outputTopics,
       ]) {
         expect(catalog.has(t), `${s.name} → ${t}`).toBe(true);
       }
@@ -59,7 +51,7 @@ describe('stages', () => {
 
 describe('event source mappings', () => {
   it('give every source topic its own mapping and a consumer group unique across the pipeline', () => {
-    const mappings = allEventSourceMappings();
+    const mappings = allEventSourceMappings(STAGES);
     expect(mappings).toHaveLength(STAGES.reduce((n, s) => n + s.sourceTopics.length, 0));
     expect(new Set(mappings.map((m) => m.consumerGroupId)).size).toBe(mappings.length);
     expect(eventSourceMappingsOf(stageSpec('normalization'))).toEqual([

@@ -1,14 +1,8 @@
 /** The topic catalog: every topic once, sized as the seeds say, replication fitted to the cluster. */
 import { describe, expect, it } from 'vitest';
-import {
-  COUNTRY_CODES,
-  RAW_PARTITIONS,
-  rawTopicOf,
-  resolveTopics,
-  TOPIC,
-  TOPICS,
-  topicSpec,
-} from '../../../shared/pipeline/index.ts';
+import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { RAW_PARTITIONS, rawTopicOf, TOPIC, TOPICS, topicSpec } from '../../../shared/cdr/pipeline.ts';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -52,7 +46,7 @@ describe('topic catalog', () => {
   });
 
   it('throws on a topic that is not in the catalog', () => {
-    expect(() => topicSpec('cdr.final')).toThrow(/not in the ORION topic catalog/);
+    expect(() => topicSpec('cdr.final')).toThrow(/not in the cdr pipeline's catalog/);
   });
 });
 
@@ -63,7 +57,7 @@ describe('resolveTopics', () => {
     [3, 3, 2],
     [5, 3, 2],
   ])('with %i broker(s): RF %i, min ISR %i', (brokers, rf, minIsr) => {
-    for (const t of resolveTopics(brokers)) {
+    for (const t of resolveTopics(brokers, TOPICS)) {
       expect(t.replicationFactor).toBe(rf);
       expect(t.minInSyncReplicas).toBe(minIsr);
       expect(t.configs['min.insync.replicas']).toBe(String(minIsr));
@@ -71,7 +65,7 @@ describe('resolveTopics', () => {
   });
 
   it('gives the broker configs exactly as Kafka names them', () => {
-    expect(resolveTopics(1).find((t) => t.name === 'cdr.dlq')?.configs).toEqual({
+    expect(resolveTopics(1, TOPICS).find((t) => t.name === 'cdr.dlq')?.configs).toEqual({
       'retention.ms': String(30 * DAY_MS),
       'cleanup.policy': 'delete',
       'compression.type': 'snappy',
@@ -80,6 +74,6 @@ describe('resolveTopics', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects a broker count of %s', (n) => {
-    expect(() => resolveTopics(n)).toThrow(/positive integer/);
+    expect(() => resolveTopics(n, TOPICS)).toThrow(/positive integer/);
   });
 });

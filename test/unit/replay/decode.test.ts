@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeKafkaEvent } from '../../../shared/kafka/msk-event.ts';
 import { encodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
-import { rawTopicOf, TOPIC } from '../../../shared/pipeline/index.ts';
+import { rawTopicOf, TOPIC } from '../../../shared/cdr/pipeline.ts';
 import { REPLAY_HEADER } from '../../../shared/replay/constants.ts';
 import { countryOf, decodeDeadLetters } from '../../../shared/replay/decode.ts';
 import type { StageRecord } from '../../../shared/runtime/stage-record.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rawTopicOf, TOPIC } from '../../../shared/pipeline/index.ts';
+import { rawTopicOf, TOPIC } from '../../../shared/cdr/pipeline.ts';
 import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
 import { matchesFilter } from '../../../shared/replay/filter.ts';
 import { exceedsLoopGuard, replayCountOf } from '../../../shared/replay/loop-guard.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOPIC } from '../../../shared/pipeline/index.ts';
+import { TOPIC } from '../../../shared/cdr/pipeline.ts';
 import { REPLAY_DEFAULTS } from '../../../shared/replay/constants.ts';
 import { ReplayError } from '../../../shared/replay/errors.ts';
 import { parseReplayRequest, requestIdentity } from '../../../shared/replay/request.ts';

@@ -28,7 +28,7 @@ describe('planBatch / settleBatch', () => {
     { ...DONE, eventTimeMs: 3_000 }, // 1@6
     failed('THROTTLED'), // 2@1
   ];
-  const plan = planBatch(records, results, { stage: 'validation', now: 50 });
+  const plan = planBatch(records, results, { stage: 'validation', rejectTopic: 'cdr.rejected', now: 50 });
 
   it('produces only what precedes the first failure of each partition, in batch order', () => {
     expect(plan.outbound.map((o) => [o.topic, String(o.value)])).toEqual([
@@ -60,6 +60,7 @@ describe('planBatch / settleBatch', () => {
       [{ ...DONE, eventTimeMs: 0 }, fwd(), { ...DONE }],
       {
         stage: 'storage',
+        rejectTopic: 'cdr.rejected',
         now: 0,
       },
     );
@@ -78,7 +79,7 @@ describe('planBatch / settleBatch', () => {
   });
 
   it('refuses a result count that does not match the records', () => {
-    expect(() => planBatch([rec(0, 1)], [], { stage: 'validation', now: 0 })).toThrow(
+    expect(() => planBatch([rec(0, 1)], [], { stage: 'validation', rejectTopic: 'cdr.rejected', now: 0 })).toThrow(
       /0 results for 1 records/,
     );
   });
