@@ -1,13 +1,21 @@
 /**
- * Reads a handler's partial batch response. AWS documents, for Kafka event sources
- * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html, "PartialBatchResponse"):
- * - the response is `{ batchItemFailures: [{ itemIdentifier }] }` and only those records are retried;
+ * Reads a handler's partial batch response the way AWS documents it for Kafka event sources
+ * (Lambda developer guide, "Configuring error handling controls for Kafka event sources",
+ * section "PartialBatchResponse",
+ * https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html#kafka-partial-batch-response):
+ * - "To report batch errors, you will use this JSON schema:
+ *   `{ "batchItemFailures": [ { "itemIdentifier": { "partition": "topic-partition_number", "offset": 100 } } ] }`";
+ *   only those records are retried;
  * - "If you return an empty valid JSON or null, the event source mapping will consider a batch as
  *   successfully processed";
  * - "Any invalid topic-partition_number or offset returned that was not present in the invoked
  *   event will be treated as failure and entire batch will be retried."
- * The documented identifier is an object `{ "topic-partition": "<topic>-<partition>", "offset": n }`;
- * the string form `"<topic>-<partition>@<offset>"` (ORION's runtime, Powertools) is accepted too.
+ *
+ * The emulator accepts exactly that identifier: an object whose `partition` is the event's
+ * `"<topic>-<partition>"` key and whose `offset` is a JSON number. Anything else (a string such as
+ * `"<topic>-<partition>@<offset>"`, the `"topic-partition"` key an earlier revision of that page
+ * printed, an offset given as a string) is not the documented schema and fails the whole batch
+ * here, so a handler that would lose its partial responses in AWS loses them locally too.
  */
 import { kafkaItemIdentifier } from '../../shared/kafka/msk-event.ts';
 
@@ -18,11 +26,12 @@ export type BatchResponseVerdict =
   | { readonly kind: 'invalid'; readonly reason: string };
 
 /**
- * Interprets a handler's return value against the ids (`"<topic>-<partition>@<offset>"`) of the
- * records it was invoked with. Without `ReportBatchItemFailures`, any return value is success.
+ * Interprets a handler's return value against the ids (`"<topic>-<partition>@<offset>"`, the
+ * emulator's own record ids) of the records it was invoked with. Without
+ * `ReportBatchItemFailures`, any return value is success.
  *
  * @example
- * readBatchResponse({ batchItemFailures: [{ itemIdentifier: 't-0@5' }] }, new Set(['t-0@5']), true)
+ * readBatchResponse({ batchItemFailures: [{ itemIdentifier: { partition: 't-0', offset: 5 } }] }, new Set(['t-0@5']), true)
  * // { kind: 'partial', failedIds: Set { 't-0@5' } }
  */
 export function readBatchResponse(
@@ -39,7 +48,13 @@ export function readBatchResponse(
   const failedIds = new Set<string>();
   for (const failure of failures) {
     const id = itemIdOf((failure as { itemIdentifier?: unknown } | null)?.itemIdentifier);
-    if (id === undefined || !invokedIds.has(id)) {
+    if (id === undefined) {
+      return {
+        kind: 'invalid',
+        reason: `itemIdentifier ${JSON.stringify(failure)} is not { "partition": "<topic>-<partition>", "offset": <number> }`,
+      };
+    }
+    if (!invokedIds.has(id)) {
       return {
         kind: 'invalid',
         reason: `itemIdentifier ${JSON.stringify(failure)} is not a record of the batch`,
@@ -50,19 +65,14 @@ export function readBatchResponse(
   return { kind: 'partial', failedIds };
 }
 
-/** Normalises either identifier form to `"<topic>-<partition>@<offset>"`. */
+/** The emulator's record id of a documented Kafka item identifier, or undefined for any other value. */
 function itemIdOf(identifier: unknown): string | undefined {
-  if (typeof identifier === 'string') return /^.+-\d+@\d+$/.test(identifier) ? identifier : undefined;
-  if (identifier && typeof identifier === 'object') {
-    // AWS Lambda docs name the key `partition` (value "<topic>-<partition>"); `topic-partition` kept as an alias.
-    const tp =
-      (identifier as Record<string, unknown>).partition ??
-      (identifier as Record<string, unknown>)['topic-partition'];
-    const offset = Number((identifier as Record<string, unknown>).offset);
-    if (typeof tp !== 'string' || !Number.isSafeInteger(offset)) return undefined;
-    const match = /^(.+)-(\d+)$/.exec(tp);
-    if (!match) return undefined;
-    return kafkaItemIdentifier(match[1]!, Number(match[2]), offset);
+  if (identifier === null || typeof identifier !== 'object' || Array.isArray(identifier)) return undefined;
+  const { partition, offset } = identifier as Record<string, unknown>;
+  if (typeof partition !== 'string' || typeof offset !== 'number' || !Number.isSafeInteger(offset)) {
+    return undefined;
   }
-  return undefined;
+  const match = /^(.+)-(\d+)$/.exec(partition);
+  if (!match) return undefined;
+  return kafkaItemIdentifier(match[1]!, Number(match[2]), offset);
 }

@@ -1,6 +1,7 @@
 /**
- * A record fetched from Kafka by a poller, with what the emulator needs precomputed: its AWS item
- * identifier and the exact size it adds to the invocation payload.
+ * A record fetched from Kafka by a poller, with what the emulator needs precomputed: its id
+ * (`"<topic>-<partition>@<offset>"`, to which `batch-response.ts` maps the documented
+ * `{ partition, offset }` item identifier) and the exact size it adds to the invocation payload.
  */
 import type { KafkaMessage } from 'kafkajs';
 import { stageRecordOf } from '../../shared/kafka/kafkajs-record.ts';

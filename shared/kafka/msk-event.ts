@@ -33,10 +33,18 @@ export interface KafkaEvent {
 
 /**
  * The item identifier of a Kafka partial batch response. Unlike SQS/Kinesis (a string), AWS
- * expects an object for Kafka event sources: the `records` group key (`"<topic>-<partition>"`)
- * and the offset of the failed record. An identifier naming a record that was not in the event
- * fails the whole batch. The stage runtime names every record it did not settle (see
- * `shared/runtime/batch-plan.ts`).
+ * expects an object for Kafka event sources: `partition`, the `records` group key
+ * (`"<topic>-<partition>"`), and `offset`, a number. The Lambda developer guide, "Configuring
+ * error handling controls for Kafka event sources", section "PartialBatchResponse"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html#kafka-partial-batch-response):
+ * "To report batch errors, you will use this JSON schema:
+ * `{ "batchItemFailures": [ { "itemIdentifier": { "partition": "topic-partition_number", "offset": 100 } } ] }`"
+ * (its Node.js example sets `partition` to topic + "-" + partition and `offset` to `Number(offset)`),
+ * and "Any invalid topic-partition_number or offset returned that was not present in the invoked
+ * event will be treated as failure and entire batch will be retried." Powertools for AWS Lambda
+ * (Python) reports the same shape since its Kafka batch support (aws-powertools/powertools-lambda-python#7941:
+ * `KafkaItemIdentifier = { partition: str, offset: int }`). The stage runtime names every record
+ * it did not settle (see `shared/runtime/batch-plan.ts`).
  */
 export interface KafkaItemIdentifier {
   /** The topic-partition key, e.g. `cdr.raw.fr-3`. */

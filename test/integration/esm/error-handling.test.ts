@@ -22,7 +22,6 @@ describe('ESM error handling', () => {
     // offsets 10 and 30 of partition 0 fail twice, then succeed
     const h = recordingHandler({
       fail: (r, seen) => r.partition === 0 && (r.offset === 10 || r.offset === 30) && seen <= 2,
-      objectIdentifiers: true,
     });
     const esm = await ctx.start(h.handler, { batchSize: 50, maximumRetryAttempts: 5 });
     await waitFor('200 records done', done(esm, 200));

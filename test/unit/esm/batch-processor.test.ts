@@ -39,7 +39,7 @@ const failIds = (offsets: number[]) => (records: readonly FetchedRecord[]) => ({
   response: {
     batchItemFailures: records
       .filter((r) => offsets.includes(r.offset))
-      .map((r) => ({ itemIdentifier: r.id })),
+      .map((r) => ({ itemIdentifier: { partition: `${r.topic}-${r.partition}`, offset: r.offset } })),
   },
 });
 
@@ -94,9 +94,12 @@ describe('processBatch', () => {
   });
 
   it('an invalid item identifier fails the whole batch', async () => {
-    const h = harness(() => ({ response: { batchItemFailures: [{ itemIdentifier: 'other-0@1' }] } }), {
-      maximumRetryAttempts: 0,
-    });
+    const h = harness(
+      () => ({ response: { batchItemFailures: [{ itemIdentifier: { partition: 'other-0', offset: 1 } }] } }),
+      {
+        maximumRetryAttempts: 0,
+      },
+    );
     const result = await processBatch(fetchedRange(3), h.deps);
     expect(result.onFailure).toHaveLength(3);
   });
