@@ -5,7 +5,7 @@
  */
 import { aws_ec2 as ec2, type Stack } from 'aws-cdk-lib';
 import { Provider } from 'aws-cdk-lib/custom-resources';
-import { NagSuppressions } from 'cdk-nag';
+import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { ReplayFunction } from './constructs/replay-function.ts';
 import { StageFunction } from './constructs/stage-function.ts';
@@ -30,8 +30,8 @@ export function applyNagSuppressions(stack: Stack): void {
     {
       id: 'AwsSolutions-L1',
       reason:
-        'ORION functions are pinned to Node.js 22 (LTS), the runtime the handlers, the esbuild target (node22) and ' +
-        'the benchmarks are built for; CDK-managed custom resource functions use the runtime their CDK version ships.',
+        'ORION functions are pinned to Node.js 24 (nodejs24.x, the current Node.js Lambda runtime), the runtime the ' +
+        'esbuild target (node24) is built for; CDK-managed custom resource functions use the runtime their CDK version ships.',
     },
   ]);
   for (const construct of stack.node.findAll()) suppressFor(construct);
@@ -52,27 +52,8 @@ function suppressFor(construct: IConstruct): void {
       ],
       true,
     );
-  } else if (construct instanceof StageFunction && construct.stage.name === 'storage') {
-    NagSuppressions.addResourceSuppressions(
-      construct.function.role!,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'The Cassandra driver reads system tables (system.local, system.peers, system_schema.*) to discover the ' +
-            'Keyspaces endpoint and the schema; Keyspaces names them /keyspace/system*. Select only, no Modify.',
-          appliesTo: [{ regex: '/^Resource::arn:.+:cassandra:.+:\\/keyspace\\/system\\*$/' }],
-        },
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permission; Keyspaces ' +
-            'needs them to list the VPC endpoint in system.peers (read-only Describe calls).',
-          appliesTo: ['Resource::*'],
-        },
-      ],
-      true,
-    );
+  } else if (construct instanceof StageFunction) {
+    NagSuppressions.addResourceSuppressions(construct.function.role!, stageRoleSuppressions(construct), true);
   } else if (construct instanceof ReplayFunction) {
     NagSuppressions.addResourceSuppressions(
       construct.function.role!,
@@ -102,4 +83,46 @@ function suppressFor(construct: IConstruct): void {
       true,
     );
   }
+}
+
+/**
+ * The wildcards of a stage role. Every stage runs MSK event source mappings, whose EC2 statements
+ * (`lib/kafka/msk-grants.ts`) cannot name resources; storage also reads Keyspaces system tables.
+ */
+function stageRoleSuppressions(stage: StageFunction): NagPackSuppression[] {
+  const suppressions: NagPackSuppression[] = [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'MSK event source mappings need ec2:DescribeNetworkInterfaces, DescribeVpcs, DescribeSubnets and ' +
+        'DescribeSecurityGroups (Lambda guide, with-msk-permissions). The EC2 User Guide (iam-policy-structure): ' +
+        '"the Amazon EC2 Describe* API actions do not support resource-level permissions", and the Lambda guide ' +
+        '(configuration-vpc) says DescribeNetworkInterfaces "only works if it\'s allowed on all resources". ' +
+        'Read-only calls.' +
+        (stage.stage.name === 'storage'
+          ? ' Storage also has ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints so that Keyspaces lists ' +
+            'its VPC endpoint in system.peers; neither supports resource-level permissions.'
+          : ''),
+      appliesTo: ['Resource::*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        "The mappings' pollers create and delete their ENIs (ec2:CreateNetworkInterface, DeleteNetworkInterface) in " +
+        'the subnets and security groups Lambda reads from the MSK cluster, which this stack does not choose; the ' +
+        'statement is limited to the EC2 resources of this account and region, the form the Lambda guide ' +
+        '(configuration-vpc) gives: arn:aws:ec2:<region>:<account>:*/*.',
+      appliesTo: [{ regex: '/^Resource::arn:.+:ec2:.+:\\*\\/\\*$/' }],
+    },
+  ];
+  if (stage.stage.name === 'storage') {
+    suppressions.push({
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'The Cassandra driver reads system tables (system.local, system.peers, system_schema.*) to discover the ' +
+        'Keyspaces endpoint and the schema; Keyspaces names them /keyspace/system*. Select only, no Modify.',
+      appliesTo: [{ regex: '/^Resource::arn:.+:cassandra:.+:\\/keyspace\\/system\\*$/' }],
+    });
+  }
+  return suppressions;
 }

@@ -1,5 +1,5 @@
 /**
- * esbuild options shared by every ORION function: an ES module for Node.js 22, minified, with
+ * esbuild options shared by every ORION function: an ES module for Node.js 24 (the Lambda runtime), minified, with
  * source maps, and every dependency (AWS SDK included) bundled at the version `package-lock.json`
  * pins, so a function never depends on the SDK version the Lambda runtime happens to ship.
  */
@@ -16,7 +16,7 @@ const REQUIRE_SHIM =
 export function nodejsBundling(): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
-    target: 'node22',
+    target: 'node24',
     mainFields: ['module', 'main'],
     minify: true,
     sourceMap: true,

@@ -1,6 +1,6 @@
 /**
  * The NodejsFunction wiring every ORION function shares: esbuild bundling of a handler under the
- * repository root, Node.js 22 on arm64, a JSON-logging log group of its own (`/aws/lambda/<name>`,
+ * repository root, Node.js 24 on arm64, a JSON-logging log group of its own (`/aws/lambda/<name>`,
  * destroyed with the stack), the cluster VPC's function subnets and security group, and the
  * common environment (source maps, Powertools service name).
  */
@@ -15,6 +15,14 @@ import {
 import type { Construct } from 'constructs';
 import { nodejsBundling } from './bundling.ts';
 import type { OrionNetwork } from './orion-network.ts';
+
+/**
+ * The Lambda runtime of every ORION function: Node.js 24 (`nodejs24.x`), the current Node.js
+ * runtime; `nodejs22.x` is deprecated on 2027-04-30 (Lambda developer guide, "Lambda runtimes",
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). The esbuild target of
+ * `nodejsBundling` follows it.
+ */
+export const ORION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Options of {@link orionNodejsFunction}. */
 export interface OrionFunctionOptions {
@@ -67,7 +75,7 @@ export function orionNodejsFunction(
     handler: 'handler',
     projectRoot,
     depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-    runtime: lambda.Runtime.NODEJS_22_X,
+    runtime: ORION_RUNTIME,
     architecture: lambda.Architecture.ARM_64,
     memorySize: options.memorySize,
     timeout: options.timeout,

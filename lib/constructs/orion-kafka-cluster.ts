@@ -7,6 +7,7 @@
 import {
   custom_resources as cr,
   aws_ec2 as ec2,
+  type aws_iam as iam,
   aws_kms as kms,
   aws_logs as logs,
   aws_msk as msk,
@@ -14,6 +15,16 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { MskMode, MskProvisionedConfig } from '../config/orion-config.ts';
+import {
+  type ConsumeAccess,
+  consumeStatements,
+  type EventSourceMappingAccess,
+  eventSourceMappingStatements,
+  type ProduceOptions,
+  produceStatements,
+  type TopicAdminOptions,
+  topicAdminStatements,
+} from '../kafka/msk-grants.ts';
 import { type MskClusterArnParts, mskClusterArnParts, mskResourceArn } from '../kafka/msk-iam-arns.ts';
 import type { OrionNetwork } from './orion-network.ts';
 
@@ -54,6 +65,7 @@ export class OrionKafkaCluster extends Construct {
   /** Broker count the topic catalog is fitted to (`resolveTopics`); Serverless behaves as 3. */
   readonly brokerCount: number;
   readonly arnParts: MskClusterArnParts;
+  private readonly grantsByPrincipal = new Map<iam.IPrincipal, Set<string>>();
 
   constructor(scope: Construct, id: string, props: OrionKafkaClusterProps) {
     super(scope, id);
@@ -127,6 +139,62 @@ export class OrionKafkaCluster extends Construct {
    */
   groupArn(group: string): string {
     return mskResourceArn(this.arnParts, 'group', group);
+  }
+
+  /**
+   * Lets the execution role of `grantee` run MSK event source mappings on this cluster with IAM
+   * auth: the MSK control-plane reads and VPC/ENI calls the Lambda guide lists for MSK mappings,
+   * `Connect`, reading exactly `sourceTopics` with exactly `consumerGroups`, and writing the
+   * `kafka://` on-failure topic (the mapping writes it with the function's role). The statements
+   * come from `eventSourceMappingStatements` (`lib/kafka/msk-grants.ts`), which cites the pages.
+   * @example cluster.grantEventSourceMapping(fn, { sourceTopics: ['cdr.validated'], consumerGroups: ['orion-normalization.cdr.validated'], onFailureTopic: 'cdr.dlq' })
+   */
+  grantEventSourceMapping(grantee: iam.IGrantable, access: EventSourceMappingAccess): void {
+    this.addStatements(grantee, 'event source mapping', eventSourceMappingStatements(this, access));
+  }
+
+  /**
+   * Lets `grantee` produce to exactly `topics` (idempotent producer by default).
+   * @example cluster.grantProduce(fn, ['cdr.normalized', 'cdr.rejected'])
+   */
+  grantProduce(grantee: iam.IGrantable, topics: readonly string[], options: ProduceOptions = {}): void {
+    this.addStatements(grantee, 'produce', produceStatements(this, topics, options));
+  }
+
+  /**
+   * Lets `grantee` consume `topics` with `groups` (a group may end with `*`), outside an event
+   * source mapping.
+   * @example cluster.grantConsume(fn, { topics: ['cdr.dlq'], groups: ['orion-replay-reader.*'], deleteGroups: true })
+   */
+  grantConsume(grantee: iam.IGrantable, access: ConsumeAccess): void {
+    this.addStatements(grantee, 'consume', consumeStatements(this, access));
+  }
+
+  /**
+   * Lets `grantee` create `topics`, add partitions and change their configs (and delete them when
+   * `deleteTopics` is set).
+   * @example cluster.grantTopicAdmin(fn, ['cdr.raw.fr'], { deleteTopics: false })
+   */
+  grantTopicAdmin(grantee: iam.IGrantable, topics: readonly string[], options: TopicAdminOptions = {}): void {
+    this.addStatements(grantee, 'topic admin', topicAdminStatements(this, topics, options));
+  }
+
+  /**
+   * Adds the statements of one grant. Each grant kind has fixed statement ids, and IAM wants the
+   * ids of one policy unique: a second grant of the same kind to the same principal is refused
+   * here rather than at deploy time (pass every topic in one call).
+   */
+  private addStatements(grantee: iam.IGrantable, kind: string, statements: iam.PolicyStatement[]): void {
+    const principal = grantee.grantPrincipal;
+    const granted = this.grantsByPrincipal.get(principal) ?? new Set<string>();
+    if (granted.has(kind)) {
+      throw new Error(
+        `OrionKafkaCluster: "${kind}" was already granted to this principal; grant all its topics at once`,
+      );
+    }
+    granted.add(kind);
+    this.grantsByPrincipal.set(principal, granted);
+    for (const statement of statements) principal.addToPrincipalPolicy(statement);
   }
 
   private createProvisioned(clusterName: string, sizing: MskProvisionedConfig, subnetIds: string[]): string {

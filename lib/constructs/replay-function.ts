@@ -8,13 +8,12 @@
 import {
   Duration,
   aws_dynamodb as dynamodb,
-  aws_iam as iam,
   type aws_logs as logs,
   type aws_lambda_nodejs as nodejs,
   RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { TOPICS } from '../../shared/pipeline/index.ts';
+import { TOPICS } from '../../shared/cdr/pipeline.ts';
 import { REPLAY_JOB_TABLE } from '../../shared/replay/job-table.ts';
 import { orionNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
@@ -75,30 +74,15 @@ export class ReplayFunction extends Construct {
       },
     }).fn;
     this.jobTable.grantReadWriteData(this.function);
-    const role = this.function.role!;
-    const catalog = TOPICS.map((t) => cluster.topicArn(t.name));
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ConnectIdempotentProducer',
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
-        resources: [cluster.clusterArn],
-      }),
-    );
-    // Reads dead letters and scans targets for already published replay ids; republishes to any
-    // catalog topic (a record goes back where it came from, or to a requested target).
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadWriteCatalogTopics',
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'],
-        resources: catalog,
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'TransientReaderGroups',
-        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup', 'kafka-cluster:DeleteGroup'],
-        resources: [cluster.groupArn(`${REPLAY_READER_GROUP_PREFIX}*`)],
-      }),
-    );
+    // Reads dead letters and scans targets for already published replay ids through transient
+    // reader groups; republishes to any catalog topic (a record goes back where it came from, or
+    // to a requested target).
+    const catalog = TOPICS.map((t) => t.name);
+    cluster.grantConsume(this.function, {
+      topics: catalog,
+      groups: [`${REPLAY_READER_GROUP_PREFIX}*`],
+      deleteGroups: true,
+    });
+    cluster.grantProduce(this.function, catalog, { describeClusterConfiguration: false });
   }
 }

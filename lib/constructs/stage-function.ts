@@ -1,11 +1,10 @@
 /**
- * One pipeline stage on AWS: a NodejsFunction (esbuild, arm64, Node.js 22) in the cluster's VPC,
+ * One pipeline stage on AWS: a NodejsFunction (esbuild, arm64, Node.js 24) in the cluster's VPC,
  * one Kafka event source mapping per source topic (from `eventSourceMappingsOf`), and the
  * least-privilege MSK IAM permissions of exactly those topics and consumer groups.
  */
 import {
   Duration,
-  aws_iam as iam,
   aws_lambda as lambda,
   type aws_logs as logs,
   type aws_lambda_nodejs as nodejs,
@@ -109,51 +108,17 @@ export class StageFunction extends Construct {
   }
 
   /**
-   * MSK IAM: connect; read the stage's source topics with its own consumer groups; write its
-   * output topic, `cdr.rejected` and the on-failure topic (the mapping writes `cdr.dlq` with this
-   * role); the control-plane reads an MSK event source mapping needs.
+   * MSK IAM, through the cluster's grants: what the stage's event source mappings need (control
+   * plane, ENIs, its source topics and own consumer groups, the on-failure topic the mapping
+   * writes with this role), and the runtime's idempotent producer writing the output topic and
+   * `cdr.rejected`.
    */
   private grantKafka(stage: StageSpec, cluster: OrionKafkaCluster): void {
-    const role = this.function.role!;
-    const mappings = eventSourceMappingsOf(stage);
-    const writeTopics = [
-      ...new Set([stage.outputTopic, stage.rejectTopic, stage.onFailureTopic].filter(isString)),
-    ];
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'MskControlPlaneForEventSourceMapping',
-        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
-        resources: [cluster.clusterArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ConnectIdempotentProducer',
-        actions: [
-          'kafka-cluster:Connect',
-          'kafka-cluster:DescribeClusterDynamicConfiguration',
-          'kafka-cluster:WriteDataIdempotently',
-        ],
-        resources: [cluster.clusterArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadSourceTopics',
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-        resources: stage.sourceTopics.map((t) => cluster.topicArn(t)),
-      }),
-      new iam.PolicyStatement({
-        sid: 'OwnConsumerGroups',
-        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
-        resources: mappings.map((m) => cluster.groupArn(m.consumerGroupId)),
-      }),
-      new iam.PolicyStatement({
-        sid: 'WriteOutputRejectedAndDlq',
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-        resources: writeTopics.map((t) => cluster.topicArn(t)),
-      }),
-    ];
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
+    cluster.grantEventSourceMapping(this.function, {
+      sourceTopics: stage.sourceTopics,
+      consumerGroups: eventSourceMappingsOf(stage).map((m) => m.consumerGroupId),
+      onFailureTopic: stage.onFailureTopic,
+    });
+    cluster.grantProduce(this.function, [...stage.outputTopics, stage.rejectTopic]);
   }
-}
-
-function isString(value: string | undefined): value is string {
-  return typeof value === 'string';
 }

@@ -4,8 +4,9 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES, stageSpec, TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
-import { eventSourceMappingsOf, STAGES, stageSpec, TOPIC, topicSpec } from '../../shared/pipeline/index.ts';
+import { eventSourceMappingsOf } from '../../shared/pipeline/index.ts';
 import { cdrTableDefinitions } from '../../shared/storage/cdr-schema.ts';
 import { REFERENCE_TABLES } from '../../shared/storage/reference-tables.ts';
 import { type SynthesizedOrion, synthOrion } from './support/synth-orion.ts';
@@ -109,11 +110,11 @@ describe('topics custom resource', () => {
     });
   });
 
-  it('runs its onEvent function in the VPC, arm64, Node.js 22, with topic-scoped IAM and no DeleteTopic', () => {
+  it('runs its onEvent function in the VPC, arm64, Node.js 24, with topic-scoped IAM and no DeleteTopic', () => {
     const [, fn] = Object.entries(resources('AWS::Lambda::Function')).find(
       ([, r]) => r.Properties.FunctionName === 'orion-dev-topics-provisioner',
     )!;
-    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
     expect(fn.Properties.Architectures).toEqual(['arm64']);
     expect(fn.Properties.VpcConfig).toBeDefined();
     const statements = statementsOf(fn);
@@ -148,11 +149,11 @@ function resolveNames(): string[] {
 
 describe('stage functions', () => {
   it.each(STAGES.map((s) => s.name))(
-    '%s: NodejsFunction arm64, Node.js 22, in the VPC, Powertools env, log group',
+    '%s: NodejsFunction arm64, Node.js 24, in the VPC, Powertools env, log group',
     (name) => {
       const stage = stageSpec(name);
       const [, fn] = stageFunction(name);
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Handler).toBe('index.handler');
       expect((fn.Properties.VpcConfig as { SubnetIds: unknown[] }).SubnetIds.length).toBeGreaterThan(0);
@@ -213,10 +214,14 @@ describe('least privilege', () => {
           .map((m) => `/${m.consumerGroupId}`)
           .sort(),
       );
-      const writes = [stage.outputTopic, TOPIC.rejected, TOPIC.dlq].filter((t): t is string => Boolean(t));
-      expect(arnSuffixes(bySid('WriteOutputRejectedAndDlq').Resource).sort()).toEqual(
-        writes.map((t) => `/${t}`).sort(),
-      );
+      // The runtime's producer writes the outputs and cdr.rejected; the mapping writes cdr.dlq.
+      const writes = [...stage.outputTopics, TOPIC.rejected];
+      expect(arnSuffixes(bySid('WriteTopics').Resource).sort()).toEqual(writes.map((t) => `/${t}`).sort());
+      expect(arnSuffixes(bySid('WriteOnFailureTopic').Resource)).toEqual([`/${TOPIC.dlq}`]);
+      expect(bySid('WriteOnFailureTopic').Action).toEqual([
+        'kafka-cluster:DescribeTopic',
+        'kafka-cluster:WriteData',
+      ]);
       // No statement grants a Kafka data action on a wildcard resource.
       for (const s of statements) {
         const actions = [s.Action].flat() as string[];
@@ -326,13 +331,17 @@ describe('alarms and dashboard', () => {
     });
     for (const alarm of Object.values(resources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
-      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+      // Missing data is decided per alarm: only "not polling" counts silence as an incident.
+      expect(alarm.Properties.TreatMissingData).toBe(
+        String(alarm.Properties.AlarmName).includes('-not-polling-') ? 'breaching' : 'notBreaching',
+      );
     }
   });
 
-  it('alarms per mapping on offset lag (threshold, minutes), time lag and DLQ deliveries', () => {
+  it('alarms per mapping on offset lag, polling, time lag and DLQ deliveries, with the metrics AWS documents', () => {
     for (const stage of STAGES) {
       for (const mapping of eventSourceMappingsOf(stage)) {
+        const uuid = Match.objectLike({ Ref: Match.anyValue() });
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           AlarmName: `orion-dev-${stage.name}-offset-lag-${mapping.topic}`,
           MetricName: 'SumOffsetLag',
@@ -343,16 +352,55 @@ describe('alarms and dashboard', () => {
           EvaluationPeriods: stage.alarms.offsetLagForMinutes,
           DatapointsToAlarm: stage.alarms.offsetLagForMinutes,
           ComparisonOperator: 'GreaterThanThreshold',
-          Dimensions: [{ Name: 'EventSourceMappingUUID', Value: { Ref: Match.anyValue() } }],
+          Dimensions: [{ Name: 'EventSourceMappingUUID', Value: uuid }],
+          TreatMissingData: 'notBreaching',
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `orion-dev-${stage.name}-not-polling-${mapping.topic}`,
+          MetricName: 'PolledEventCount',
+          Namespace: 'AWS/Lambda',
+          Statistic: 'SampleCount',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          EvaluationPeriods: 3,
+          DatapointsToAlarm: 3,
+          Dimensions: [{ Name: 'EventSourceMappingUUID', Value: uuid }],
+          TreatMissingData: 'breaching',
         });
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           AlarmName: `orion-dev-${stage.name}-time-lag-${mapping.topic}`,
-          MetricName: 'EstimatedMaxTimeLag',
-          Namespace: 'AWS/Kafka',
           Threshold: stage.alarms.maxTimeLagSeconds,
-          Dimensions: Match.arrayWith([
-            { Name: 'Consumer Group', Value: mapping.consumerGroupId },
-            { Name: 'Topic', Value: mapping.topic },
+          TreatMissingData: 'notBreaching',
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: 'MAX([FILL(byCluster, 0), FILL(byGroup, 0)])' }),
+            Match.objectLike({
+              Id: 'byCluster',
+              MetricStat: Match.objectLike({
+                Stat: 'Maximum',
+                Metric: Match.objectLike({
+                  MetricName: 'EstimatedMaxTimeLag',
+                  Namespace: 'AWS/Kafka',
+                  Dimensions: Match.arrayWith([
+                    Match.objectLike({ Name: 'Cluster Name' }),
+                    { Name: 'Consumer Group', Value: mapping.consumerGroupId },
+                    { Name: 'Topic', Value: mapping.topic },
+                  ]),
+                }),
+              }),
+            }),
+            Match.objectLike({
+              Id: 'byGroup',
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({
+                  MetricName: 'EstimatedMaxTimeLag',
+                  Dimensions: [
+                    { Name: 'Consumer Group', Value: mapping.consumerGroupId },
+                    { Name: 'Topic', Value: mapping.topic },
+                  ],
+                }),
+              }),
+            }),
           ]),
         });
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -364,12 +412,52 @@ describe('alarms and dashboard', () => {
             Match.objectLike({ Expression: 'FILL(delivered, 0) + FILL(dropped, 0)' }),
             Match.objectLike({
               MetricStat: Match.objectLike({
-                Metric: Match.objectLike({ MetricName: 'OnFailureDestinationDeliveredEventCount' }),
+                Stat: 'Sum',
+                Metric: Match.objectLike({
+                  MetricName: 'OnFailureDestinationDeliveredEventCount',
+                  Namespace: 'AWS/Lambda',
+                  Dimensions: [{ Name: 'EventSourceMappingUUID', Value: uuid }],
+                }),
+              }),
+            }),
+            Match.objectLike({
+              MetricStat: Match.objectLike({
+                Metric: Match.objectLike({ MetricName: 'DroppedEventCount', Namespace: 'AWS/Lambda' }),
               }),
             }),
           ]),
         });
       }
+    }
+  });
+
+  it('only uses metric names AWS lists for Kafka event source mappings, enabled by the mapping MetricsConfig', () => {
+    // Lambda guide, monitoring-metrics-types.html#event-source-mapping-metrics: the metrics marked
+    // "Yes" for "Amazon MSK and self-managed Apache Kafka", by metric group.
+    const documented: Record<string, string> = {
+      PolledEventCount: 'EventCount',
+      OnFailureDestinationDeliveredEventCount: 'EventCount',
+      DroppedEventCount: 'EventCount',
+      SumOffsetLag: 'KafkaMetrics',
+    };
+    const names = new Set<string>();
+    for (const alarm of Object.values(resources('AWS::CloudWatch::Alarm'))) {
+      const metrics = [
+        alarm.Properties,
+        ...(
+          (alarm.Properties.Metrics as Array<{ MetricStat?: { Metric: Record<string, unknown> } }>) ?? []
+        ).map((m) => m.MetricStat?.Metric ?? {}),
+      ] as Array<Record<string, unknown>>;
+      for (const m of metrics) {
+        const dims = (m.Dimensions as Array<{ Name: string }>) ?? [];
+        if (dims.some((d) => d.Name === 'EventSourceMappingUUID')) names.add(String(m.MetricName));
+      }
+    }
+    expect([...names].sort()).toEqual(Object.keys(documented).sort());
+    for (const esm of Object.values(resources('AWS::Lambda::EventSourceMapping'))) {
+      expect((esm.Properties.MetricsConfig as { Metrics: string[] }).Metrics).toEqual(
+        expect.arrayContaining([...new Set(Object.values(documented))]),
+      );
     }
   });
 
@@ -405,7 +493,7 @@ describe('alarms and dashboard', () => {
       });
     }
     const mappings = STAGES.flatMap(eventSourceMappingsOf).length;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3 * mappings + 2 * STAGES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 * mappings + 2 * STAGES.length);
   });
 
   it('has one dashboard with throughput, lag, errors and DLQ for every stage', () => {
@@ -438,8 +526,13 @@ describe('replay function (extension point)', () => {
       TableName: 'orion-dev-replay-jobs',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
-    const groups = statementsOf(replay).find((s) => s.Sid === 'TransientReaderGroups')!;
+    const groups = statementsOf(replay).find((s) => s.Sid === 'ConsumerGroups')!;
     expect(arnSuffixes(groups.Resource)).toEqual(['/orion-replay-reader.*']);
+    expect(groups.Action).toEqual([
+      'kafka-cluster:AlterGroup',
+      'kafka-cluster:DescribeGroup',
+      'kafka-cluster:DeleteGroup',
+    ]);
     // No event source mapping invokes it.
     for (const esm of Object.values(resources('AWS::Lambda::EventSourceMapping'))) {
       expect(JSON.stringify(esm.Properties.FunctionName)).not.toContain('Replay');
