@@ -11,13 +11,55 @@
  * | `orion:msk` | `serverless` | `serverless` \| `provisioned` \| `import` |
  * | `orion:mskProvisioned` | `{ "instanceType": "kafka.m7g.large", "brokerCount": 3, "volumeSizeGiB": 100 }` | provisioned cluster sizing |
  * | `orion:mskImport` | required when `orion:msk=import` | `{ clusterArn, bootstrapBrokers, vpcId, availabilityZones, privateSubnetIds, securityGroupId, serverless?, brokerCount? }` |
+ * | `orion:nag` | `true` | `false` skips cdk-nag (read by `lib/config/orion-app.ts`) |
  * | `orion:deleteTopicsOnDestroy` | `false` | delete the Kafka topics when the stack is deleted |
  * | `orion:alarmEmail` | unset | e-mail address subscribed to the alarm topic |
  * | `orion:logRetentionDays` | `30` | retention of every function's log group |
  * | `orion:keyspace` | `orion_<env>` | Keyspaces keyspace of the hot-storage tables |
  * | `orion:storageTtlDays` | the CQL schema's `default_time_to_live` | override of the hot-storage TTL |
+ *
+ * Object values (`orion:mskProvisioned`, `orion:mskImport`) are a JSON object in `cdk.json`, a
+ * one-line JSON string on the command line, or `file:<path>` (a JSON file, relative to the
+ * directory `cdk` runs in). A multi-line JSON value cannot be passed with `-c`: the CDK CLI keeps
+ * only its first line.
+ *
+ * With `orion:msk=provisioned` the broker count must be a multiple of the AZ count: MSK spreads
+ * the brokers evenly over the client subnets, one per AZ, two or three of them ("Create an MSK
+ * Provisioned cluster", https://docs.aws.amazon.com/msk/latest/developerguide/msk-create-cluster.html;
+ * `AWS::MSK::Cluster BrokerNodeGroupInfo.ClientSubnets`,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokernodegroupinfo.html).
+ * When the AZs are defaulted from the region, the first 2 are used if the count is even but not a
+ * multiple of 3; otherwise a mismatch is an error that says what to change.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Node } from 'constructs';
+
+/** Every context key ORION reads; docs/DEPLOY.md's "Context keys" table lists exactly these. */
+export const ORION_CONTEXT_KEYS = [
+  'orion:env',
+  'orion:account',
+  'orion:region',
+  'orion:availabilityZones',
+  'orion:msk',
+  'orion:mskProvisioned',
+  'orion:mskImport',
+  'orion:deleteTopicsOnDestroy',
+  'orion:alarmEmail',
+  'orion:logRetentionDays',
+  'orion:keyspace',
+  'orion:storageTtlDays',
+  'orion:nag',
+] as const;
+
+/**
+ * AZ count of the new VPC of an environment-agnostic stack (no `orion:region`): CDK resolves
+ * two AZs with `Fn::GetAZs` there, and `OrionNetwork` asks for 2 (`maxAzs`).
+ */
+export const ENV_AGNOSTIC_AZ_COUNT = 2;
+
+/** How many client subnets (hence AZs) an MSK Provisioned cluster accepts (see the module comment). */
+const MSK_PROVISIONED_AZ_COUNTS = [2, 3];
 
 /** How the stack gets its Kafka cluster. */
 export type MskMode = 'serverless' | 'provisioned' | 'import';
@@ -87,13 +129,20 @@ export class OrionConfigError extends Error {
   }
 }
 
+/** Options of {@link readOrionConfig}. */
+export interface ReadOrionConfigOptions {
+  /** Directory that `file:<path>` context values are relative to. @default process.cwd() */
+  readonly baseDir?: string;
+}
+
 /**
  * Reads the ORION configuration from a construct node's context (usually the App's).
  *
  * @example
  * const config = readOrionConfig(app.node); // { envName: 'dev', msk: 'serverless', … }
  */
-export function readOrionConfig(node: Node): OrionConfig {
+export function readOrionConfig(node: Node, options: ReadOrionConfigOptions = {}): OrionConfig {
+  const baseDir = options.baseDir ?? process.cwd();
   const envName = str(node, 'orion:env') ?? ORION_CONFIG_DEFAULTS.envName;
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(envName)) {
     throw new OrionConfigError('orion:env', `"${envName}" must match ^[a-z][a-z0-9-]{0,15}$`);
@@ -104,16 +153,18 @@ export function readOrionConfig(node: Node): OrionConfig {
   }
   const region = str(node, 'orion:region');
   const account = str(node, 'orion:account');
-  const azs =
-    list(node, 'orion:availabilityZones') ??
-    (region ? [`${region}a`, `${region}b`, `${region}c`] : undefined);
-  const provisioned = {
+  const explicitAzs = list(node, 'orion:availabilityZones');
+  const provisioned: MskProvisionedConfig = {
     ...ORION_CONFIG_DEFAULTS.mskProvisioned,
-    ...(obj(node, 'orion:mskProvisioned') as Partial<MskProvisionedConfig> | undefined),
+    ...(obj(node, 'orion:mskProvisioned', baseDir) as Partial<MskProvisionedConfig> | undefined),
   };
   if (!Number.isInteger(provisioned.brokerCount) || provisioned.brokerCount < 2) {
     throw new OrionConfigError('orion:mskProvisioned', 'brokerCount must be an integer ≥ 2');
   }
+  const azs =
+    explicitAzs ??
+    (region ? defaultAzs(region, msk === 'provisioned' ? provisioned.brokerCount : undefined) : undefined);
+  if (msk === 'provisioned') checkBrokersFitAzs(provisioned.brokerCount, explicitAzs, azs, region);
   const ttlDays = num(node, 'orion:storageTtlDays');
   return {
     envName,
@@ -122,7 +173,7 @@ export function readOrionConfig(node: Node): OrionConfig {
     availabilityZones: azs,
     msk,
     mskProvisioned: provisioned,
-    mskImport: msk === 'import' ? readImport(node) : undefined,
+    mskImport: msk === 'import' ? readImport(node, baseDir) : undefined,
     deleteTopicsOnDestroy:
       bool(node, 'orion:deleteTopicsOnDestroy') ?? ORION_CONFIG_DEFAULTS.deleteTopicsOnDestroy,
     alarmEmail: str(node, 'orion:alarmEmail'),
@@ -132,9 +183,49 @@ export function readOrionConfig(node: Node): OrionConfig {
   };
 }
 
-function readImport(node: Node): MskImportConfig {
+/**
+ * `<region>a,b,c`; for a provisioned cluster whose broker count is even but not a multiple of 3,
+ * `<region>a,b`, so that the brokers spread evenly.
+ */
+function defaultAzs(region: string, brokerCount: number | undefined): string[] {
+  const three = [`${region}a`, `${region}b`, `${region}c`];
+  if (brokerCount !== undefined && brokerCount % 3 !== 0 && brokerCount % 2 === 0) return three.slice(0, 2);
+  return three;
+}
+
+/** MSK Provisioned: 2 or 3 AZs, and a broker count that is a multiple of the AZ count. */
+function checkBrokersFitAzs(
+  brokerCount: number,
+  explicitAzs: readonly string[] | undefined,
+  azs: readonly string[] | undefined,
+  region: string | undefined,
+): void {
+  const azCount = azs?.length ?? ENV_AGNOSTIC_AZ_COUNT;
+  const where = explicitAzs
+    ? `orion:availabilityZones gives ${azCount} AZs`
+    : region
+      ? `the AZs default to ${azs?.join(',')}`
+      : `without orion:region the VPC gets ${ENV_AGNOSTIC_AZ_COUNT} AZs (Fn::GetAZs)`;
+  if (!MSK_PROVISIONED_AZ_COUNTS.includes(azCount)) {
+    throw new OrionConfigError(
+      explicitAzs ? 'orion:availabilityZones' : 'orion:mskProvisioned',
+      `MSK Provisioned needs client subnets in 2 or 3 AZs, but ${where}`,
+    );
+  }
+  if (brokerCount % azCount !== 0) {
+    const fix = region
+      ? `use a brokerCount that is a multiple of ${azCount}, or set orion:availabilityZones to 2 or 3 AZs that divide ${brokerCount}`
+      : `use an even brokerCount, or pin orion:region (AZs <region>a,b,c) for ${brokerCount} brokers`;
+    throw new OrionConfigError(
+      'orion:mskProvisioned',
+      `brokerCount ${brokerCount} is not a multiple of the AZ count: ${where}, and MSK spreads brokers evenly over the AZs; ${fix}`,
+    );
+  }
+}
+
+function readImport(node: Node, baseDir: string): MskImportConfig {
   const key = 'orion:mskImport';
-  const raw = obj(node, key);
+  const raw = obj(node, key, baseDir);
   if (!raw) throw new OrionConfigError(key, 'required when orion:msk=import');
   const field = (name: string): string => {
     const value = raw[name];
@@ -209,20 +300,51 @@ function list(node: Node, key: string): string[] | undefined {
   return items;
 }
 
-function obj(node: Node, key: string): Record<string, unknown> | undefined {
+function obj(node: Node, key: string, baseDir: string): Record<string, unknown> | undefined {
   const value = raw(node, key);
   if (value === undefined || value === null || value === '') return undefined;
-  const parsed = typeof value === 'string' ? safeJson(key, value) : value;
+  const parsed = typeof value === 'string' ? parseObjectValue(key, value.trim(), baseDir) : value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new OrionConfigError(key, 'must be an object (JSON)');
   }
   return parsed as Record<string, unknown>;
 }
 
-function safeJson(key: string, text: string): unknown {
+/**
+ * A string object value: `file:<path>` (or a bare path ending in `.json`) names a JSON file,
+ * anything else is the JSON itself.
+ */
+function parseObjectValue(key: string, text: string, baseDir: string): unknown {
+  const file = text.startsWith('file:')
+    ? text.slice('file:'.length)
+    : !text.startsWith('{') && text.endsWith('.json')
+      ? text
+      : undefined;
+  if (file === undefined) return safeJson(key, text);
+  const resolved = path.resolve(baseDir, file);
+  let content: string;
+  try {
+    content = readFileSync(resolved, 'utf8');
+  } catch (error) {
+    throw new OrionConfigError(key, `cannot read ${resolved}: ${(error as Error).message}`);
+  }
+  return safeJson(key, content, resolved);
+}
+
+function safeJson(key: string, text: string, file?: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    throw new OrionConfigError(key, 'is not valid JSON');
+  } catch (error) {
+    // `-c 'key={` + newline…: the CDK CLI passes only the first line of a multi-line value.
+    const hint =
+      !file && text.startsWith('{') && !text.endsWith('}')
+        ? ' (cut short? the CDK CLI keeps only the first line of a -c value: put the JSON on one line or in a file and pass file:<path>)'
+        : !file && !text.startsWith('{')
+          ? ' (to read a JSON file, pass file:<path>)'
+          : '';
+    throw new OrionConfigError(
+      key,
+      `${file ? `${file} ` : ''}is not valid JSON: ${(error as Error).message}${hint}`,
+    );
   }
 }
