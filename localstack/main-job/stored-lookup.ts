@@ -4,8 +4,8 @@
  */
 import type cassandra from 'cassandra-driver';
 import { CDR_TABLE } from '../../shared/storage/cdr-schema.ts';
-import { chunk } from '../../shared/storage/chunk.ts';
-import { mapBounded } from '../../shared/storage/map-bounded.ts';
+import { chunk } from '../../shared/util/chunk.ts';
+import { mapBounded } from '../../shared/util/map-bounded.ts';
 
 /** Keys per `IN (…)` query: small partitions, well under Cassandra's IN-list guard rails. */
 const IDS_PER_QUERY = 100;

@@ -8,10 +8,10 @@
  * they cost four round trips and Keyspaces bills them as such.
  */
 import cassandra from 'cassandra-driver';
+import { chunk } from '../util/chunk.ts';
+import { mapBounded } from '../util/map-bounded.ts';
 import { CDR_COLUMNS, type CdrRow } from './cdr-row.ts';
 import { CDR_TABLE } from './cdr-schema.ts';
-import { chunk } from './chunk.ts';
-import { mapBounded } from './map-bounded.ts';
 
 /** The result of writing one row: both tables written, or the first error met. */
 export type RowWriteResult = { readonly ok: true } | { readonly ok: false; readonly error: unknown };

@@ -6,9 +6,9 @@
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../runtime/outcome.ts';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './backoff.ts';
-import { chunk } from './chunk.ts';
-import { mapBounded } from './map-bounded.ts';
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF_POLICY, sleep } from '../util/backoff.ts';
+import { chunk } from '../util/chunk.ts';
+import { mapBounded } from '../util/map-bounded.ts';
 
 /** `BatchGetItem` accepts at most 100 keys per call. */
 export const BATCH_GET_MAX_KEYS = 100;
@@ -25,7 +25,7 @@ export type ItemsByTable = Map<string, Map<string, Record<string, unknown>>>;
 
 /** Tuning and test hooks. */
 export interface BatchGetOptions {
-  readonly retry?: RetryPolicy;
+  readonly retry?: BackoffPolicy;
   /** Chunks in flight at once (default 4). */
   readonly concurrency?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -62,7 +62,7 @@ export async function batchGetItems(
       entry.Keys.push({ [keyName]: key });
       pending[table] = entry;
     }
-    const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    const policy = options.retry ?? DEFAULT_BACKOFF_POLICY;
     for (let attempt = 1; ; attempt++) {
       const out = await doc.send(new BatchGetCommand({ RequestItems: pending }));
       for (const [table, items] of Object.entries(out.Responses ?? {})) {

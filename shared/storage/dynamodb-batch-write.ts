@@ -3,16 +3,16 @@
  * sent with bounded concurrency, `UnprocessedItems` retried with exponential backoff and jitter.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './backoff.ts';
-import { chunk } from './chunk.ts';
-import { mapBounded } from './map-bounded.ts';
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF_POLICY, sleep } from '../util/backoff.ts';
+import { chunk } from '../util/chunk.ts';
+import { mapBounded } from '../util/map-bounded.ts';
 
 /** `BatchWriteItem` accepts at most 25 requests per call. */
 export const BATCH_WRITE_MAX_ITEMS = 25;
 
 /** Tuning and test hooks. */
 export interface BatchWriteOptions {
-  readonly retry?: RetryPolicy;
+  readonly retry?: BackoffPolicy;
   /** Chunks in flight at once (default 4). */
   readonly concurrency?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -40,7 +40,7 @@ export async function batchPutItems(
   items: readonly Record<string, unknown>[],
   options: BatchWriteOptions = {},
 ): Promise<BatchWriteReport> {
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const policy = options.retry ?? DEFAULT_BACKOFF_POLICY;
   let calls = 0;
   let retries = 0;
   await mapBounded(chunk(items, BATCH_WRITE_MAX_ITEMS), options.concurrency ?? 4, async (part) => {

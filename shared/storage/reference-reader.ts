@@ -4,9 +4,9 @@
  * cached (found or known absent).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TtlCache } from '../util/ttl-cache.ts';
 import { type BatchGetOptions, batchGetItems, type TableKeys } from './dynamodb-batch-get.ts';
 import { REFERENCE_TABLES, type ReferenceKind, referenceTableName } from './reference-tables.ts';
-import { TtlCache } from './ttl-cache.ts';
 
 /** A reference item as stored (plain attributes). */
 export type ReferenceItem = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TtlCache } from '../../../shared/storage/ttl-cache.ts';
+import { TtlCache } from '../../../shared/util/ttl-cache.ts';
 
 describe('TtlCache', () => {
   it('serves a value until its TTL runs out', () => {

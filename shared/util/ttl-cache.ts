@@ -1,7 +1,7 @@
 /**
  * A small in-memory cache with a time to live, kept per execution environment. It also caches
- * *absence* (negative caching), so an unknown cell or subscriber is not looked up again for every
- * record until the TTL runs out. Bounded: past `maxEntries`, the oldest entries are evicted.
+ * *absence* (negative caching), so an unknown key is not looked up again for every record until
+ * the TTL runs out. Bounded: past `maxEntries`, the oldest entries are evicted.
  */
 
 /** Options of a {@link TtlCache}. */
@@ -23,10 +23,10 @@ const MISS = { hit: false } as const;
 
 /**
  * @example
- * const cache = new TtlCache<Cell>({ ttlMs: 300_000 });
- * cache.set('208-01-1234', cell);
- * cache.set('unknown-cell', undefined); // remembered as absent
- * cache.get('208-01-1234'); // { hit: true, value: cell }
+ * const cache = new TtlCache<Item>({ ttlMs: 300_000 });
+ * cache.set('item-1', item);
+ * cache.set('unknown-item', undefined); // remembered as absent
+ * cache.get('item-1'); // { hit: true, value: item }
  */
 export class TtlCache<V> {
   readonly #entries = new Map<string, { value: V | undefined; expiresAt: number }>();

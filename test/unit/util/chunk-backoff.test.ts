@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../../shared/storage/backoff.ts';
-import { chunk } from '../../../shared/storage/chunk.ts';
-import { mapBounded } from '../../../shared/storage/map-bounded.ts';
+import { backoffDelayMs, DEFAULT_BACKOFF_POLICY } from '../../../shared/util/backoff.ts';
+import { chunk } from '../../../shared/util/chunk.ts';
+import { mapBounded } from '../../../shared/util/map-bounded.ts';
 
 describe('chunk', () => {
   it.each([
@@ -25,9 +25,9 @@ describe('chunk', () => {
 describe('backoffDelayMs', () => {
   it('doubles the cap per retry up to the maximum (full jitter)', () => {
     const max = () => 0.999_999;
-    const caps = [1, 2, 3, 4, 5, 6, 7, 8].map((r) => backoffDelayMs(r, DEFAULT_RETRY_POLICY, max));
+    const caps = [1, 2, 3, 4, 5, 6, 7, 8].map((r) => backoffDelayMs(r, DEFAULT_BACKOFF_POLICY, max));
     expect(caps).toEqual([49, 99, 199, 399, 799, 1599, 1999, 1999]);
-    expect(backoffDelayMs(3, DEFAULT_RETRY_POLICY, () => 0)).toBe(0);
+    expect(backoffDelayMs(3, DEFAULT_BACKOFF_POLICY, () => 0)).toBe(0);
   });
 });
 
