@@ -18,8 +18,8 @@ import {
   aws_sns_subscriptions as subscriptions,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { cdrTableDefinitions } from '../shared/cdr/storage/cdr-schema.ts';
 import { STAGES, type StageSpec, TOPIC, topicSpec } from '../shared/pipeline/index.ts';
-import { cdrTableDefinitions } from '../shared/storage/cdr-schema.ts';
 import type { OrionConfig } from './config/orion-config.ts';
 import { HotStorage, KEYSPACES_PORT } from './constructs/hot-storage.ts';
 import { KafkaTopics } from './constructs/kafka-topics.ts';

@@ -1,10 +1,11 @@
 /** `orion reference load`: loads the repository's reference data into the DynamoDB reference tables. */
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
-import { createDynamoDbDocumentClient, dynamoDbConfigFromEnv } from '../../shared/storage/dynamodb-client.ts';
-import { DEFAULT_REFERENCE_DATA_DIR, readReferenceFiles } from '../../shared/storage/reference-files.ts';
-import { loadReferenceData } from '../../shared/storage/reference-loader.ts';
-import { ensureReferenceTables } from '../../shared/storage/reference-table-setup.ts';
+import { referenceDataConfigFromEnv } from '../../shared/cdr/reference-data/dynamo-reference-data.ts';
+import { DEFAULT_REFERENCE_DATA_DIR, readReferenceFiles } from '../../shared/cdr/reference-data/files.ts';
+import { loadReferenceData } from '../../shared/cdr/reference-data/reference-loader.ts';
+import { ensureReferenceTables } from '../../shared/cdr/reference-data/reference-table-setup.ts';
+import { createDynamoDbDocumentClient } from '../../shared/storage/dynamodb/client.ts';
 
 interface LoadOptions {
   dir: string;
@@ -31,7 +32,7 @@ export function registerReferenceCommands(program: Command): void {
       if (!options.aws) env.DYNAMODB_ENDPOINT = localEndpoints(process.env).dynamodbEndpoint;
       else delete env.DYNAMODB_ENDPOINT;
       if (options.prefix !== undefined) env.REFERENCE_TABLE_PREFIX = options.prefix;
-      const config = dynamoDbConfigFromEnv(env);
+      const config = referenceDataConfigFromEnv(env);
       const doc = createDynamoDbDocumentClient(config);
       try {
         const data = readReferenceFiles(options.dir);

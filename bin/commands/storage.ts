@@ -5,12 +5,12 @@
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { maskImsi, maskMsisdn } from '../../shared/cdr/mask.ts';
-import { createCassandraClient } from '../../shared/storage/cassandra-client.ts';
-import { type CassandraConfig, cassandraConfigFromEnv } from '../../shared/storage/cassandra-config.ts';
-import { CdrRepository } from '../../shared/storage/cdr-repository.ts';
-import type { CdrRow } from '../../shared/storage/cdr-row.ts';
-import { CDR_SCHEMA_PATH, CDR_TABLE } from '../../shared/storage/cdr-schema.ts';
-import { applyCdrSchema, dropKeyspace } from '../../shared/storage/schema-apply.ts';
+import { CdrRepository } from '../../shared/cdr/storage/cdr-repository.ts';
+import type { CdrRow } from '../../shared/cdr/storage/cdr-row.ts';
+import { applyCdrSchema, CDR_SCHEMA_PATH, CDR_TABLE } from '../../shared/cdr/storage/cdr-schema.ts';
+import { createCassandraClient } from '../../shared/storage/cassandra/client.ts';
+import { type CassandraConfig, cassandraConfigFromEnv } from '../../shared/storage/cassandra/config.ts';
+import { dropKeyspace } from '../../shared/storage/cassandra/schema-apply.ts';
 
 /** Local config: CASSANDRA_* variables, contact points defaulting to the local stack. */
 function localConfig(keyspace?: string): CassandraConfig {

@@ -3,8 +3,9 @@
  * Reference data (cells, subscribers) comes from the DynamoDB tables through one client and one
  * TTL cache per execution environment; Kafka and DynamoDB settings are validated at cold start.
  */
+
+import { sharedReferenceData } from '../../shared/cdr/reference-data/dynamo-reference-data.ts';
 import { enrichmentStage } from '../../shared/cdr/stages/enrichment-stage.ts';
 import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
-import { sharedReferenceData } from '../../shared/storage/dynamo-reference-data.ts';
 
 export const handler = createKafkaHandler(enrichmentStage(sharedReferenceData()));

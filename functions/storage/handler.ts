@@ -4,7 +4,8 @@
  * Both configurations (Kafka, Cassandra/Keyspaces) are validated at cold start; the Cassandra
  * client connects on the first batch and is reused by every later invocation.
  */
+
+import { storageStageFromEnv } from '../../shared/cdr/stages/storage-stage-from-env.ts';
 import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
-import { storageStageFromEnv } from '../../shared/storage/storage-stage-from-env.ts';
 
 export const handler = createKafkaHandler(storageStageFromEnv());

@@ -12,8 +12,8 @@ import {
   Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { TableDefinition } from '../../shared/storage/cql-schema.ts';
-import { keyspacesTableSpec } from '../../shared/storage/keyspaces-table-spec.ts';
+import type { TableDefinition } from '../../shared/pipeline/types.ts';
+import { keyspacesTableSpec } from '../../shared/storage/cassandra/keyspaces-table-spec.ts';
 
 /** Port of the Keyspaces CQL endpoint (TLS only). */
 export const KEYSPACES_PORT = 9142;

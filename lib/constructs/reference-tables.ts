@@ -10,7 +10,7 @@ import {
   REFERENCE_TABLES,
   type ReferenceKind,
   referenceTableName,
-} from '../../shared/storage/reference-tables.ts';
+} from '../../shared/cdr/reference-data/reference-tables.ts';
 
 /** Properties of {@link ReferenceTables}. */
 export interface ReferenceTablesProps {

@@ -25,9 +25,9 @@
 import { definePipeline, stageOf, topicOf } from '../pipeline/definition.ts';
 import { DAY_MS } from '../pipeline/topics.ts';
 import type { AlarmThresholds, RetryPolicy, StageSpec, TopicSpec } from '../pipeline/types.ts';
-import { cdrTableDefinitions } from '../storage/cdr-schema.ts';
-import { DEFAULT_REFERENCE_TABLE_PREFIX, REFERENCE_TABLES } from '../storage/reference-tables.ts';
 import { COUNTRY_CODES, type CountryCode } from './countries.ts';
+import { REFERENCE_STORE } from './reference-data/reference-tables.ts';
+import { HOT_STORAGE_STORE } from './storage/cdr-schema.ts';
 
 /** Production replication (ADR-004: RF=3, min.insync.replicas=2). */
 const PRODUCTION_REPLICATION = { replicationFactor: 3, minInSyncReplicas: 2 } as const;
@@ -154,7 +154,7 @@ const STAGE_COMMON = {
 } as const;
 
 /** Names of the CDR stores. */
-export const STORE = { hot: 'hot-storage', reference: 'reference-data' } as const;
+export const STORE = { hot: HOT_STORAGE_STORE.name, reference: REFERENCE_STORE.name } as const;
 
 /** Every stage of the CDR pipeline, in order. */
 export const STAGES: readonly StageSpec[] = [
@@ -211,29 +211,23 @@ export const CDR_PIPELINE = definePipeline({
   title: 'ORION real-time CDR pipeline',
   topics: TOPICS,
   stages: STAGES,
-  stores: [
-    {
-      kind: 'cassandra',
-      name: STORE.hot,
-      description: 'CDRs by subscriber and day, and by CDR id (schema: shared/storage/schema.cql)',
-      tables: cdrTableDefinitions(),
-    },
-    {
-      kind: 'dynamodb',
-      name: STORE.reference,
-      description: 'Reference data the enrichment stage reads: network cells and subscribers',
-      tablePrefixVariable: 'REFERENCE_TABLE_PREFIX',
-      defaultTablePrefix: DEFAULT_REFERENCE_TABLE_PREFIX,
-      tables: Object.values(REFERENCE_TABLES).map((t) => ({
-        suffix: t.suffix,
-        partitionKey: { name: t.partitionKey, type: 'S' as const },
-        description: t.description,
-      })),
-    },
-  ],
+  stores: [HOT_STORAGE_STORE, REFERENCE_STORE],
   rejectTopic: TOPIC.rejected,
   deadLetterTopics: [TOPIC.dlq],
   replay: { functionDir: 'replay', sourceTopics: [TOPIC.dlq, TOPIC.rejected] },
+  // Subscriber identifiers: the logger masks these fields whole (IMSI/MSISDN never in clear),
+  // beside the always-on masks of digit runs that catch them in free text.
+  piiKeys: [
+    'imsi',
+    'msisdn',
+    'caller',
+    'callee',
+    'calling',
+    'called',
+    'a_number',
+    'b_number',
+    'subscriber_id',
+  ],
   localRun: { module: 'shared/cdr/local-run.ts' },
   // The flagship keeps its historical resource names (`orion-<env>-validation`, stack `Orion-<env>`).
   resourceInfix: '',

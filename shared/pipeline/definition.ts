@@ -4,7 +4,7 @@
  * reading a topic that does not exist or a store nobody declared.
  */
 import { PipelineError } from './errors.ts';
-import type { PipelineDefinition, StageSpec, StoreSpec, TopicSpec } from './types.ts';
+import type { DynamoDbTableSpec, PipelineDefinition, StageSpec, StoreSpec, TopicSpec } from './types.ts';
 
 const PIPELINE_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -107,6 +107,15 @@ export function storeOf(pipeline: PipelineDefinition, name: string): StoreSpec {
   const store = pipeline.stores?.find((s) => s.name === name);
   if (!store) throw new PipelineError('NOT_FOUND', `Pipeline "${pipeline.name}" has no store "${name}"`);
   return store;
+}
+
+/**
+ * Physical name of a DynamoDB table of a store: `<prefix><suffix>`, the prefix being what the
+ * function reads from the store's `tablePrefixVariable` (CDK sets it per environment).
+ * @example dynamoDbTableNameOf({ suffix: 'items' }, 'orion-dev-') // 'orion-dev-items'
+ */
+export function dynamoDbTableNameOf(table: Pick<DynamoDbTableSpec, 'suffix'>, prefix: string): string {
+  return `${prefix}${table.suffix}`;
 }
 
 /** The stores `stage` uses, each with its access. */

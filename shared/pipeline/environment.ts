@@ -35,8 +35,15 @@ export const ENV = {
   cassandraContactPoints: 'CASSANDRA_CONTACT_POINTS',
   cassandraLocalDc: 'CASSANDRA_LOCAL_DC',
   keyspacesEndpoint: 'KEYSPACES_ENDPOINT',
+  /** Tuning of the Cassandra writes (a stage's `environment` sets them; defaults in `shared/storage/cassandra/config.ts`). */
+  cassandraWriteConcurrency: 'CASSANDRA_WRITE_CONCURRENCY',
+  cassandraRequestTimeoutMs: 'CASSANDRA_REQUEST_TIMEOUT_MS',
+  cassandraWriteMode: 'CASSANDRA_WRITE_MODE',
+  cassandraRowsPerBatch: 'CASSANDRA_ROWS_PER_BATCH',
   /** DynamoDB endpoint URL (DynamoDB Local); unset in AWS. */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** Region fallback of the AWS SDK when `AWS_REGION` is unset (read by the DynamoDB client). */
+  defaultRegion: 'AWS_DEFAULT_REGION',
 } as const;
 
 /** CloudWatch namespace of every ORION metric. */

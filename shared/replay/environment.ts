@@ -8,7 +8,7 @@ import type { Kafka } from 'kafkajs';
 import { createKafka, createKafkaConnections, type KafkaConnections } from '../kafka/client.ts';
 import { type BatchProducer, createBatchProducer } from '../kafka/producer.ts';
 import { loadRuntimeConfig } from '../runtime/config.ts';
-import { createDynamoDbDocumentClient, dynamoDbConfigFromEnv } from '../storage/dynamodb-client.ts';
+import { createDynamoDbDocumentClient, dynamoDbConfigFromEnv } from '../storage/dynamodb/client.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { ensureReplayJobTable, REPLAY_JOB_TABLE } from './job-table.ts';
 import type { ReplayDeps } from './replay-job.ts';

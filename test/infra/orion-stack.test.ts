@@ -5,10 +5,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES, stageSpec, TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
+import { REFERENCE_TABLES } from '../../shared/cdr/reference-data/reference-tables.ts';
+import { cdrTableDefinitions } from '../../shared/cdr/storage/cdr-schema.ts';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
 import { eventSourceMappingsOf } from '../../shared/pipeline/index.ts';
-import { cdrTableDefinitions } from '../../shared/storage/cdr-schema.ts';
-import { REFERENCE_TABLES } from '../../shared/storage/reference-tables.ts';
 import { type SynthesizedOrion, synthOrion } from './support/synth-orion.ts';
 
 let synth: SynthesizedOrion;

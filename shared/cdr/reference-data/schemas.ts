@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CountryCodeSchema, E164Schema, IdentifierSchema, ImsiSchema } from '../schema/common.ts';
+import type { ReferenceKind } from './reference-tables.ts';
 
 /** Radio technologies. */
 export const TECHNOLOGIES = ['2G', '3G', '4G', '5G'] as const;
@@ -47,3 +48,9 @@ export type Subscriber = z.infer<typeof SubscriberSchema>;
 export const CellsFileSchema = z.array(CellSchema);
 /** The subscribers file. */
 export const SubscribersFileSchema = z.array(SubscriberSchema);
+
+/** The schema of each kind of reference item (one per reference table). */
+export const REFERENCE_ITEM_SCHEMAS = {
+  cells: CellSchema,
+  subscribers: SubscriberSchema,
+} as const satisfies Record<ReferenceKind, z.ZodType>;

@@ -17,19 +17,19 @@ import {
   startEventSourceMapping,
 } from '../../../localstack/esm/event-source-mapping.ts';
 import { mappingConfigOf } from '../../../localstack/esm/mapping-config.ts';
+import { stageSpec } from '../../../shared/cdr/pipeline.ts';
+import { storageStage } from '../../../shared/cdr/stages/storage-stage.ts';
+import type { CdrRepository } from '../../../shared/cdr/storage/cdr-repository.ts';
+import { CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/index.ts';
-import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import { runReplay } from '../../../shared/replay/replay-job.ts';
 import { parseReplayRequest } from '../../../shared/replay/request.ts';
 import { createKafkaHandler, type KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
-import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
-import type { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
-import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
-import { storageStage } from '../../../shared/storage/storage-stage.ts';
+import type { LocalCassandraConfig } from '../../../shared/storage/cassandra/config.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
-import { sampleEnrichedCdr } from '../../unit/storage/enriched-cdr-fixture.ts';
+import { sampleEnrichedCdr } from '../../unit/cdr/enriched-cdr-fixture.ts';
 import { disposeStorageFixture, repositoryFixture } from '../storage/cassandra-fixture.ts';
 import { endOffsets, type ReplayFixture, replayFixture } from './fixtures.ts';
 

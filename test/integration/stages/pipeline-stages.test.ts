@@ -17,29 +17,32 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type cassandra from 'cassandra-driver';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import { type GeneratedCdr, generateCdrs } from '../../../shared/cdr/generator/cdr-generator.ts';
 import { INVALID_KINDS } from '../../../shared/cdr/generator/invalid-kinds.ts';
+import { rawTopicOf, TOPIC, TOPICS } from '../../../shared/cdr/pipeline.ts';
 import { REJECT_REASON } from '../../../shared/cdr/reason-codes.ts';
+import { readReferenceFiles } from '../../../shared/cdr/reference-data/files.ts';
+import { loadReferenceData } from '../../../shared/cdr/reference-data/reference-loader.ts';
+import {
+  dropReferenceTables,
+  ensureReferenceTables,
+} from '../../../shared/cdr/reference-data/reference-table-setup.ts';
+import { applyCdrSchema, CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
+import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import type { KafkaBatchResponse, KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { decodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
 import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
-import { rawTopicOf, TOPIC, TOPICS } from '../../../shared/cdr/pipeline.ts';
 import type { KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
-import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra-client.ts';
-import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra-config.ts';
-import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
+import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra/client.ts';
+import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
+import { dropKeyspace } from '../../../shared/storage/cassandra/schema-apply.ts';
 import {
   createDynamoDbDocumentClient,
   dynamoDbConfigFromEnv,
   sharedDynamoDb,
-} from '../../../shared/storage/dynamodb-client.ts';
-import { readReferenceFiles } from '../../../shared/storage/reference-files.ts';
-import { loadReferenceData } from '../../../shared/storage/reference-loader.ts';
-import { dropReferenceTables, ensureReferenceTables } from '../../../shared/storage/reference-table-setup.ts';
-import { applyCdrSchema, dropKeyspace } from '../../../shared/storage/schema-apply.ts';
+} from '../../../shared/storage/dynamodb/client.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { captureLogs, type LogCapture } from '../../unit/observability/capture.ts';
 import { endOffsets, mskEventOf, type Offsets, type ReadRecord, readSince } from './kafka-io.ts';

@@ -3,14 +3,15 @@
  * test stack's Cassandra, a keyspace unique to the run (so parallel runs never collide), and rows.
  */
 import type cassandra from 'cassandra-driver';
-import { createCassandraClient } from '../../../shared/storage/cassandra-client.ts';
+import { CdrRepository } from '../../../shared/cdr/storage/cdr-repository.ts';
+import type { CdrRow } from '../../../shared/cdr/storage/cdr-row.ts';
+import { applyCdrSchema } from '../../../shared/cdr/storage/cdr-schema.ts';
+import { createCassandraClient } from '../../../shared/storage/cassandra/client.ts';
 import {
   cassandraConfigFromEnv,
   type LocalCassandraConfig,
-} from '../../../shared/storage/cassandra-config.ts';
-import { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
-import type { CdrRow } from '../../../shared/storage/cdr-row.ts';
-import { applyCdrSchema, dropKeyspace } from '../../../shared/storage/schema-apply.ts';
+} from '../../../shared/storage/cassandra/config.ts';
+import { dropKeyspace } from '../../../shared/storage/cassandra/schema-apply.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 
 /** Config + connected client on a fresh, run-unique keyspace name (schema not applied). */

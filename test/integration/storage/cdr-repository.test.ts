@@ -3,11 +3,11 @@
  */
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
-import { CdrRepository, type CdrWriteMode } from '../../../shared/storage/cdr-repository.ts';
-import type { CdrRow } from '../../../shared/storage/cdr-row.ts';
-import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
-import { applyCdrSchema } from '../../../shared/storage/schema-apply.ts';
+import { CdrRepository } from '../../../shared/cdr/storage/cdr-repository.ts';
+import type { CdrRow } from '../../../shared/cdr/storage/cdr-row.ts';
+import { applyCdrSchema, CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
+import type { LocalCassandraConfig } from '../../../shared/storage/cassandra/config.ts';
+import type { WriteMode } from '../../../shared/storage/cassandra/row-writer.ts';
 import { disposeStorageFixture, repositoryFixture, sampleRow } from './cassandra-fixture.ts';
 
 const NINETY_DAYS = 90 * 86_400;
@@ -58,7 +58,7 @@ describe('CDR hot storage on Cassandra', () => {
     expect(await repo.countAll(CDR_TABLE.bySubscriberDay)).toBe(1);
   });
 
-  it.each<[CdrWriteMode, number, string]>([
+  it.each<[WriteMode, number, string]>([
     ['logged-batch', 300, 'one logged batch per CDR over both tables'],
     ['independent', 310, 'one request per INSERT'],
   ])('writes in %s mode (rows from %i: %s), still idempotently', async (writeMode, first) => {

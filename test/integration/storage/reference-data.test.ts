@@ -4,17 +4,23 @@
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceCells, referenceDataOf } from '../../../shared/cdr/reference-data/files.ts';
-import { DynamoReferenceData } from '../../../shared/storage/dynamo-reference-data.ts';
+import { DynamoReferenceData } from '../../../shared/cdr/reference-data/dynamo-reference-data.ts';
+import {
+  readReferenceFiles,
+  referenceCells,
+  referenceDataOf,
+} from '../../../shared/cdr/reference-data/files.ts';
+import { loadReferenceData } from '../../../shared/cdr/reference-data/reference-loader.ts';
+import { ReferenceReader } from '../../../shared/cdr/reference-data/reference-reader.ts';
+import {
+  dropReferenceTables,
+  ensureReferenceTables,
+} from '../../../shared/cdr/reference-data/reference-table-setup.ts';
+import { referenceTableName } from '../../../shared/cdr/reference-data/reference-tables.ts';
 import {
   createDynamoDbDocumentClient,
   dynamoDbConfigFromEnv,
-} from '../../../shared/storage/dynamodb-client.ts';
-import { readReferenceFiles } from '../../../shared/storage/reference-files.ts';
-import { loadReferenceData } from '../../../shared/storage/reference-loader.ts';
-import { ReferenceReader } from '../../../shared/storage/reference-reader.ts';
-import { dropReferenceTables, ensureReferenceTables } from '../../../shared/storage/reference-table-setup.ts';
-import { referenceTableName } from '../../../shared/storage/reference-tables.ts';
+} from '../../../shared/storage/dynamodb/client.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 
 describe('reference data on DynamoDB Local', () => {

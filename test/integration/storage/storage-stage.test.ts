@@ -9,14 +9,14 @@
 import type cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComponent, stopComponent } from '../../../localstack/embedded/stack.ts';
+import { storageStage } from '../../../shared/cdr/stages/storage-stage.ts';
+import type { CdrRepository } from '../../../shared/cdr/storage/cdr-repository.ts';
+import { CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
 import { TransientError } from '../../../shared/runtime/outcome.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
-import type { LocalCassandraConfig } from '../../../shared/storage/cassandra-config.ts';
-import type { CdrRepository } from '../../../shared/storage/cdr-repository.ts';
-import { CDR_TABLE } from '../../../shared/storage/cdr-schema.ts';
-import { storageStage } from '../../../shared/storage/storage-stage.ts';
+import type { LocalCassandraConfig } from '../../../shared/storage/cassandra/config.ts';
 import { testEndpoints } from '../../support/endpoints.ts';
-import { enrichedRecord, sampleEnrichedCdr } from '../../unit/storage/enriched-cdr-fixture.ts';
+import { enrichedRecord, sampleEnrichedCdr } from '../../unit/cdr/enriched-cdr-fixture.ts';
 import { disposeStorageFixture, repositoryFixture } from './cassandra-fixture.ts';
 
 const kinds = (results: readonly RecordResult[]) => results.map((r) => r.kind);

@@ -4,8 +4,8 @@
  */
 import type cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import { createCassandraClient } from '../../../shared/storage/cassandra-client.ts';
-import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra-config.ts';
+import { createCassandraClient } from '../../../shared/storage/cassandra/client.ts';
+import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
 
 /** The options the driver resolved (public at runtime, absent from its typings). */
 const optionsOf = (client: cassandra.Client): cassandra.ClientOptions =>

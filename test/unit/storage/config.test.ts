@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CassandraConfigError, cassandraConfigFromEnv } from '../../../shared/storage/cassandra-config.ts';
-import { dynamoDbConfigFromEnv } from '../../../shared/storage/dynamodb-client.ts';
+import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
+import { dynamoDbConfigFromEnv } from '../../../shared/storage/dynamodb/client.ts';
+import { tablePrefixFromEnv } from '../../../shared/storage/dynamodb/tables.ts';
+import { CassandraConfigError, DynamoDbConfigError } from '../../../shared/storage/errors.ts';
 
 describe('cassandraConfigFromEnv', () => {
   it('defaults to the local stack', () => {
@@ -44,16 +46,26 @@ describe('dynamoDbConfigFromEnv', () => {
     expect(dynamoDbConfigFromEnv({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toEqual({
       endpoint: 'http://127.0.0.1:8000',
       region: 'us-east-1',
-      tablePrefix: 'orion-',
-      cacheTtlMs: 300_000,
     });
   });
 
   it('needs a Region for real DynamoDB', () => {
+    expect(() => dynamoDbConfigFromEnv({})).toThrow(DynamoDbConfigError);
     expect(() => dynamoDbConfigFromEnv({})).toThrow(/AWS_REGION/);
-    expect(dynamoDbConfigFromEnv({ AWS_REGION: 'eu-west-1', REFERENCE_CACHE_TTL_MS: '1000' })).toMatchObject({
-      region: 'eu-west-1',
-      cacheTtlMs: 1000,
-    });
+    expect(dynamoDbConfigFromEnv({ AWS_REGION: 'eu-west-1' })).toEqual({ region: 'eu-west-1' });
+    expect(dynamoDbConfigFromEnv({ AWS_DEFAULT_REGION: 'eu-west-3' })).toEqual({ region: 'eu-west-3' });
+  });
+});
+
+describe('tablePrefixFromEnv', () => {
+  const store = { tablePrefixVariable: 'TOY_TABLE_PREFIX', defaultTablePrefix: 'orion-' };
+
+  it("reads the store's variable, else its default", () => {
+    expect(tablePrefixFromEnv(store, {})).toBe('orion-');
+    expect(tablePrefixFromEnv(store, { TOY_TABLE_PREFIX: 'orion-dev-' })).toBe('orion-dev-');
+  });
+
+  it('refuses a prefix no table name can start with, naming the variable', () => {
+    expect(() => tablePrefixFromEnv(store, { TOY_TABLE_PREFIX: 'a b' })).toThrow(/TOY_TABLE_PREFIX/);
   });
 });

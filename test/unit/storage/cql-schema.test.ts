@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KEYSPACES_MAX_TTL_SECONDS, parseCqlSchema } from '../../../shared/storage/cql-schema.ts';
-import { CqlSchemaError } from '../../../shared/storage/cql-schema-error.ts';
+import { KEYSPACES_MAX_TTL_SECONDS, parseCqlSchema } from '../../../shared/storage/cassandra/cql-schema.ts';
+import { CqlSchemaError } from '../../../shared/storage/errors.ts';
 
 const codeOf = (source: string): string | undefined => {
   try {

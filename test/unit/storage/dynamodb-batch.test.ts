@@ -5,8 +5,8 @@
 import type { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { TransientError } from '../../../shared/runtime/outcome.ts';
-import { batchGetItems } from '../../../shared/storage/dynamodb-batch-get.ts';
-import { batchPutItems } from '../../../shared/storage/dynamodb-batch-write.ts';
+import { batchGetItems, UNPROCESSED_KEYS_CODE } from '../../../shared/storage/dynamodb/batch-get.ts';
+import { batchPutItems } from '../../../shared/storage/dynamodb/batch-write.ts';
 
 type Keys = Record<string, { Keys: Record<string, string>[] }>;
 type Writes = Record<string, { PutRequest: { Item: Record<string, unknown> } }[]>;
@@ -80,7 +80,12 @@ describe('batchGetItems', () => {
     } as unknown as DynamoDBDocumentClient;
     const attempt = batchGetItems(doc, [{ table: 'cells', keyName: 'cell_id', keys: ['c1'] }], fast);
     await expect(attempt).rejects.toBeInstanceOf(TransientError);
-    await expect(attempt).rejects.toMatchObject({ code: 'REFERENCE_DATA_UNAVAILABLE' });
+    await expect(attempt).rejects.toMatchObject({ code: UNPROCESSED_KEYS_CODE });
+    const named = batchGetItems(doc, [{ table: 'cells', keyName: 'cell_id', keys: ['c1'] }], {
+      ...fast,
+      unprocessedCode: 'ITEMS_UNAVAILABLE',
+    });
+    await expect(named).rejects.toMatchObject({ code: 'ITEMS_UNAVAILABLE' });
   });
 });
 

@@ -14,7 +14,7 @@ import {
   KeyspacesSigV4AuthProvider,
   keyspacesChallengeResponse,
   keyspacesSigningSteps,
-} from '../../../shared/storage/keyspaces-sigv4-auth.ts';
+} from '../../../shared/storage/cassandra/keyspaces-sigv4-auth.ts';
 
 const PLUGIN_VECTOR = {
   region: 'us-west-2',

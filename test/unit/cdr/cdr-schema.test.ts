@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { CDR_COLUMNS } from '../../../shared/cdr/storage/cdr-row.ts';
+import { CDR_TABLE, cdrTableDefinitions } from '../../../shared/cdr/storage/cdr-schema.ts';
+import { parseCqlSchema } from '../../../shared/storage/cassandra/cql-schema.ts';
+import { createTableCql } from '../../../shared/storage/cassandra/create-table-cql.ts';
+import { keyspacesTableSpec } from '../../../shared/storage/cassandra/keyspaces-table-spec.ts';
+
+describe('schema.cql (the one CQL source)', () => {
+  const tables = cdrTableDefinitions();
+  const byName = new Map(tables.map((t) => [t.name, t]));
+
+  it('declares exactly the two query tables', () => {
+    expect(tables.map((t) => t.name).sort()).toEqual(Object.values(CDR_TABLE).sort());
+  });
+
+  it('keys cdr_by_subscriber_day by (imsi, day), newest event first, then cdr_id', () => {
+    const t = byName.get(CDR_TABLE.bySubscriberDay);
+    expect(t?.partitionKey.map((c) => `${c.name}:${c.type}`)).toEqual(['imsi:text', 'day:date']);
+    expect(t?.clusteringKey.map((c) => `${c.name}:${c.order}`)).toEqual(['start_time:DESC', 'cdr_id:ASC']);
+  });
+
+  it('keys cdr_by_id by cdr_id alone', () => {
+    const t = byName.get(CDR_TABLE.byId);
+    expect(t?.partitionKey.map((c) => c.name)).toEqual(['cdr_id']);
+    expect(t?.clusteringKey).toEqual([]);
+  });
+
+  it('gives every table a 90-day default TTL', () => {
+    for (const t of tables) expect(t.defaultTtlSeconds).toBe(90 * 86_400);
+  });
+
+  it('has the columns the repository binds, in both tables', () => {
+    for (const t of tables) expect(t.columns.map((c) => c.name).sort()).toEqual([...CDR_COLUMNS].sort());
+  });
+
+  it('renders CREATE TABLE that parses back to the same definition (with a TTL override)', () => {
+    for (const t of tables) {
+      const cql = createTableCql(t, { keyspace: 'orion', ttlSeconds: 3600 });
+      expect(cql).toContain(`CREATE TABLE IF NOT EXISTS orion.${t.name}`);
+      const [again] = parseCqlSchema(cql.replace(`orion.${t.name}`, t.name));
+      expect(again).toEqual({ ...t, defaultTtlSeconds: 3600 });
+    }
+  });
+
+  it('maps to AWS::Cassandra::Table schema properties', () => {
+    const t = byName.get(CDR_TABLE.bySubscriberDay);
+    if (!t) throw new Error('missing table');
+    const spec = keyspacesTableSpec(t, { keyspaceName: 'orion' });
+    expect(spec.tableName).toBe('cdr_by_subscriber_day');
+    expect(spec.partitionKeyColumns).toEqual([
+      { columnName: 'imsi', columnType: 'text' },
+      { columnName: 'day', columnType: 'date' },
+    ]);
+    expect(spec.clusteringKeyColumns).toEqual([
+      { column: { columnName: 'start_time', columnType: 'timestamp' }, orderBy: 'DESC' },
+      { column: { columnName: 'cdr_id', columnType: 'text' }, orderBy: 'ASC' },
+    ]);
+    expect(spec.regularColumns).toHaveLength(t.columns.length - 4);
+    expect(spec.regularColumns).toContainEqual({
+      columnName: 'fraud_reasons',
+      columnType: 'frozen<list<text>>',
+    });
+    expect(spec.defaultTimeToLive).toBe(7_776_000);
+    expect(keyspacesTableSpec(t, { keyspaceName: 'orion', ttlSeconds: 0 }).defaultTimeToLive).toBeUndefined();
+  });
+});
