@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  COMMERCE_TOPIC,
+  customerKeyOf,
+  DLQ_OF_TOPIC,
+  EVENT_TYPES,
+  type EventType,
+  ROUTE_BY_EVENT_TYPE,
+  routeEvent,
+  topicForEventType,
+} from '../../../shared/commerce/index.ts';
+import { VALID } from './fixtures.ts';
+
+/** KiVendTout's determine_topic, as the seed wrote it. */
+const EXPECTED: Readonly<Record<EventType, string>> = {
+  view: 'user-events',
+  addtocart: 'user-events',
+  transaction: 'user-events',
+  search: 'user-events',
+  filter: 'user-events',
+  review: 'user-events',
+  payment_attempt: 'payments',
+  payment_success: 'payments',
+  payment_failure: 'payments',
+  checkout: 'orders',
+  order_completed: 'orders',
+};
+
+describe('routing', () => {
+  it.each(EVENT_TYPES)('routes %s as KiVendTout does, keyed by the customer id', (type) => {
+    expect(ROUTE_BY_EVENT_TYPE[type]).toBe(EXPECTED[type]);
+    expect(routeEvent(VALID[type])).toEqual({ topic: EXPECTED[type], key: '12345' });
+    expect(customerKeyOf(VALID[type])).toBe(VALID[type].user_id);
+  });
+
+  it('sends any other type name to user-events (the seed’s else branch)', () => {
+    expect(topicForEventType('page_view')).toBe('user-events');
+    expect(topicForEventType('')).toBe('user-events');
+  });
+
+  it('names every topic of the seeds, the reject topic and the per-domain DLQs', () => {
+    expect(Object.values(COMMERCE_TOPIC).sort()).toEqual(
+      [
+        'raw-events',
+        'user-events',
+        'payments',
+        'orders',
+        'fraud-alerts',
+        'commerce.rejected',
+        'users-dlq',
+        'payments-dlq',
+        'orders-dlq',
+      ].sort(),
+    );
+    expect(DLQ_OF_TOPIC).toEqual({
+      'user-events': 'users-dlq',
+      payments: 'payments-dlq',
+      orders: 'orders-dlq',
+    });
+  });
+});
