@@ -1,5 +1,5 @@
 /**
- * cdk-nag (AwsSolutions) suppressions of the ORION stack. Each is scoped as narrowly as cdk-nag
+ * cdk-nag (AwsSolutions) suppressions of a pipeline stack. Each is scoped as narrowly as cdk-nag
  * allows (a rule, on the resources concerned, limited to the findings named in `appliesTo`) and
  * says why the finding is acceptable. `test/infra` fails on any finding not listed here.
  */
@@ -7,6 +7,7 @@ import { aws_ec2 as ec2, type Stack } from 'aws-cdk-lib';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { storesOfStage } from '../shared/pipeline/index.ts';
 import { ReplayFunction } from './constructs/replay-function.ts';
 import { StageFunction } from './constructs/stage-function.ts';
 
@@ -14,7 +15,7 @@ const MANAGED = (name: string) => `Policy::arn:<AWS::Partition>:iam::aws:policy/
 
 /**
  * Applies every documented suppression to `stack`.
- * @example applyNagSuppressions(new OrionStack(app, 'Orion-dev', props));
+ * @example applyNagSuppressions(new PipelineStack(app, 'Orion-dev', props));
  */
 export function applyNagSuppressions(stack: Stack): void {
   NagSuppressions.addStackSuppressions(stack, [
@@ -87,9 +88,13 @@ function suppressFor(construct: IConstruct): void {
 
 /**
  * The wildcards of a stage role. Every stage runs MSK event source mappings, whose EC2 statements
- * (`lib/kafka/msk-grants.ts`) cannot name resources; storage also reads Keyspaces system tables.
+ * (`lib/kafka/msk-grants.ts`) cannot name resources; a stage using a Cassandra store also reads
+ * the Keyspaces system tables.
  */
 function stageRoleSuppressions(stage: StageFunction): NagPackSuppression[] {
+  const usesKeyspaces = storesOfStage(stage.pipeline, stage.stage).some(
+    ({ store }) => store.kind === 'cassandra',
+  );
   const suppressions: NagPackSuppression[] = [
     {
       id: 'AwsSolutions-IAM5',
@@ -99,8 +104,8 @@ function stageRoleSuppressions(stage: StageFunction): NagPackSuppression[] {
         '"the Amazon EC2 Describe* API actions do not support resource-level permissions", and the Lambda guide ' +
         '(configuration-vpc) says DescribeNetworkInterfaces "only works if it\'s allowed on all resources". ' +
         'Read-only calls.' +
-        (stage.stage.name === 'storage'
-          ? ' Storage also has ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints so that Keyspaces lists ' +
+        (usesKeyspaces
+          ? ' A stage using Keyspaces also has ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints so that Keyspaces lists ' +
             'its VPC endpoint in system.peers; neither supports resource-level permissions.'
           : ''),
       appliesTo: ['Resource::*'],
@@ -115,7 +120,7 @@ function stageRoleSuppressions(stage: StageFunction): NagPackSuppression[] {
       appliesTo: [{ regex: '/^Resource::arn:.+:ec2:.+:\\*\\/\\*$/' }],
     },
   ];
-  if (stage.stage.name === 'storage') {
+  if (usesKeyspaces) {
     suppressions.push({
       id: 'AwsSolutions-IAM5',
       reason:

@@ -1,7 +1,8 @@
 /**
  * Builds the ORION CDK app the way `bin/app.ts` (and so `npx cdk synth` / `npx cdk deploy`) does:
- * the configuration read from context, the one stack `Orion-<env>`, its tags, the cdk-nag
- * suppressions and checks. The infra test of the documented deploy commands
+ * the configuration read from context, one stack per hosted pipeline (`PIPELINES`; the first,
+ * `Orion-<env>` for the CDR pipeline, creates the network and the MSK cluster, every other one
+ * shares them), their tags, the cdk-nag suppressions and checks. The infra test of the documented deploy commands
  * (`test/infra/deploy-variants.test.ts`) calls it too, so the two cannot differ.
  *
  * Offline and deterministic: no context lookup, no AWS call. A stack pinned to an account and a
@@ -17,8 +18,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps, Aspects, Tags } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { PipelineDefinition } from '../../shared/pipeline/index.ts';
+import { PIPELINES } from '../../shared/pipelines.ts';
 import { applyNagSuppressions } from '../nag-suppressions.ts';
-import { OrionStack } from '../orion-stack.ts';
+import { PipelineStack, pipelineStackId } from '../pipeline-stack.ts';
 import { type OrionConfig, readOrionConfig } from './orion-config.ts';
 
 /** The repository root (`bin/`, `lib/`, `functions/`, `package-lock.json`). */
@@ -30,16 +33,24 @@ export interface OrionAppOptions {
   readonly context?: Record<string, unknown>;
   /** Cloud assembly directory. @default the CLI's (`CDK_OUTDIR`) or a temporary one */
   readonly outdir?: string;
-  /** Folder of the function handlers (`<dir>/<function>/handler.ts`). @default `functions/` */
+  /**
+   * Folder of every function handler (`<dir>/<function>/handler.ts`), for stub handlers in tests.
+   * @default each pipeline's `functionsRoot`, and `functions/` for the framework's functions
+   */
   readonly functionsDir?: string;
+  /** The pipelines to deploy, one stack each; the first owns the network and cluster. @default `PIPELINES` */
+  readonly pipelines?: readonly PipelineDefinition[];
   /** Directory `file:<path>` context values are relative to. @default process.cwd() */
   readonly baseDir?: string;
 }
 
-/** The app, its one stack and the configuration it was built from. */
+/** The app, its stacks and the configuration it was built from. */
 export interface OrionApp {
   readonly app: App;
-  readonly stack: OrionStack;
+  /** The first pipeline's stack (the default pipeline: `Orion-<env>`), which owns the platform. */
+  readonly stack: PipelineStack;
+  /** Every pipeline stack, in `pipelines` order. */
+  readonly stacks: readonly PipelineStack[];
   readonly config: OrionConfig;
 }
 
@@ -52,19 +63,27 @@ export function createOrionApp(options: OrionAppOptions = {}): OrionApp {
   const app = new App(appProps);
   const config = readOrionConfig(app.node, { baseDir: options.baseDir });
   for (const [key, value] of Object.entries(availabilityZoneContext(config))) app.node.setContext(key, value);
-  const stack = new OrionStack(app, `Orion-${config.envName}`, {
-    config,
-    projectRoot: PROJECT_ROOT,
-    functionsDir: options.functionsDir,
-    description: `ORION real-time CDR pipeline (${config.envName})`,
-    env: config.account || config.region ? { account: config.account, region: config.region } : undefined,
-  });
-  Tags.of(stack).add('project', 'orion');
-  Tags.of(stack).add('environment', config.envName);
-  applyNagSuppressions(stack);
+  const pipelines = options.pipelines ?? PIPELINES;
+  if (pipelines.length === 0) throw new Error('createOrionApp: no pipeline to deploy');
+  const stacks: PipelineStack[] = [];
+  for (const pipeline of pipelines) {
+    const stack = new PipelineStack(app, pipelineStackId(pipeline, config.envName), {
+      pipeline,
+      shared: stacks[0]?.platform,
+      config,
+      projectRoot: PROJECT_ROOT,
+      functionsDir: options.functionsDir,
+      description: `${pipeline.title} (${config.envName})`,
+      env: config.account || config.region ? { account: config.account, region: config.region } : undefined,
+    });
+    Tags.of(stack).add('project', 'orion');
+    Tags.of(stack).add('environment', config.envName);
+    applyNagSuppressions(stack);
+    stacks.push(stack);
+  }
   const nag = app.node.tryGetContext('orion:nag');
   if (nag !== false && nag !== 'false') Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
-  return { app, stack, config };
+  return { app, stack: stacks[0]!, stacks, config };
 }
 
 /**

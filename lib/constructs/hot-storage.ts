@@ -1,8 +1,9 @@
 /**
- * Hot storage on Amazon Keyspaces: the keyspace and one `AWS::Cassandra::Table` per table of the
- * CQL schema source (`shared/storage/schema.cql`, parsed by `shared/storage/cql-schema.ts`), so
- * that local Cassandra and Keyspaces always have the same tables. Every table is on-demand, has
- * point-in-time recovery, TTL with the schema's default, and encryption at rest.
+ * A Cassandra store of a pipeline (`kind: 'cassandra'` in its definition) on Amazon Keyspaces:
+ * the keyspace and one `AWS::Cassandra::Table` per table of `store.tables` (parsed from the
+ * pipeline's one CQL source), so that local Cassandra and Keyspaces always have the same tables.
+ * Every table is on-demand, has point-in-time recovery, TTL with the schema's default, and
+ * encryption at rest.
  */
 import {
   aws_cassandra as cassandra,
@@ -12,7 +13,7 @@ import {
   Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { TableDefinition } from '../../shared/pipeline/types.ts';
+import type { StoreUse, TableDefinition } from '../../shared/pipeline/index.ts';
 import { keyspacesTableSpec } from '../../shared/storage/cassandra/keyspaces-table-spec.ts';
 
 /** Port of the Keyspaces CQL endpoint (TLS only). */
@@ -33,11 +34,11 @@ export interface HotStorageProps {
    * @default the AWS owned key
    */
   readonly encryptionKey?: kms.IKey;
-  /** @default RemovalPolicy.RETAIN (CDRs are not recreated by a redeploy) */
+  /** @default RemovalPolicy.RETAIN (stored records are not recreated by a redeploy) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The Keyspaces keyspace and tables of the hot storage. */
+/** The Keyspaces keyspace and tables of a Cassandra store. */
 export class HotStorage extends Construct {
   readonly keyspaceName: string;
   readonly tables: ReadonlyMap<string, cassandra.CfnTable>;
@@ -80,17 +81,31 @@ export class HotStorage extends Construct {
   }
 
   /**
-   * Lets `grantee` read and write exactly the hot-storage tables, plus the `system*` tables the
+   * Lets `grantee` read and write exactly the store's tables, plus the `system*` tables the
    * Cassandra driver reads to discover the endpoint (peers, schema).
    */
   grantReadWrite(grantee: iam.IGrantable): void {
+    this.grant(grantee, 'read-write');
+  }
+
+  /** Lets `grantee` read exactly the store's tables (and the driver's `system*` tables). */
+  grantRead(grantee: iam.IGrantable): void {
+    this.grant(grantee, 'read');
+  }
+
+  /**
+   * The access a stage declares in its `stores`: `cassandra:Select` (and `Modify` for
+   * `read-write`) on the store's tables, and what the driver needs to find the endpoint.
+   * @example hotStorage.grant(fn, 'read-write')
+   */
+  grant(grantee: iam.IGrantable, access: StoreUse['access']): void {
     const stack = Stack.of(this);
     const arn = (resource: string) =>
       `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:${resource}`;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'HotStorageTables',
-        actions: ['cassandra:Select', 'cassandra:Modify'],
+        actions: access === 'read' ? ['cassandra:Select'] : ['cassandra:Select', 'cassandra:Modify'],
         resources: [...this.tables.keys()].map((t) => arn(`/keyspace/${this.keyspaceName}/table/${t}`)),
       }),
     );

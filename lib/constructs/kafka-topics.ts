@@ -1,6 +1,6 @@
 /**
- * The Kafka topics of the pipeline as a CloudFormation custom resource (CDK Provider framework).
- * Its onEvent function runs in the cluster's VPC with MSK IAM auth and applies the topic
+ * The Kafka topics of a pipeline (`pipeline.topics`) as a CloudFormation custom resource (CDK
+ * Provider framework). Its onEvent function runs in the cluster's VPC with MSK IAM auth and applies the topic
  * catalog with the same code as `npx orion topics apply`: create missing topics, increase
  * partitions, apply config changes. It never deletes on update and never removes partitions: a
  * rollback to a catalog with fewer partitions succeeds and reports what it kept, a genuine
@@ -12,13 +12,19 @@ import {
   CustomResource,
   custom_resources as cr,
   Duration,
-  aws_iam as iam,
   aws_logs as logs,
   type aws_lambda_nodejs as nodejs,
   RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { type ResolvedTopic, resolveTopics, TOPICS } from '../../shared/pipeline/index.ts';
+import {
+  ENV,
+  functionNameOf,
+  type PipelineDefinition,
+  type ResolvedTopic,
+  resolveTopics,
+  serviceNameOf,
+} from '../../shared/pipeline/index.ts';
 import { orionNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 import type { OrionNetwork } from './orion-network.ts';
@@ -43,19 +49,21 @@ export interface TopicsResourceProperties {
 
 /** Properties of {@link KafkaTopics}. */
 export interface KafkaTopicsProps {
+  /** The pipeline whose topic catalog is applied. */
+  readonly pipeline: PipelineDefinition;
   readonly cluster: OrionKafkaCluster;
   readonly network: OrionNetwork;
   readonly envName: string;
   readonly projectRoot: string;
-  /** The onEvent handler. @default `<projectRoot>/functions/topics-provisioner/handler.ts` */
-  readonly entry?: string;
+  /** The onEvent handler (`functions/topics-provisioner/handler.ts`, the framework's). */
+  readonly entry: string;
   /**
    * Delete the topics with the stack. When false the resource also carries
    * `DeletionPolicy: Retain`, so CloudFormation never even asks.
    * @default false
    */
   readonly deleteTopicsOnDestroy?: boolean;
-  /** @default the pipeline catalog fitted to the cluster: `resolveTopics(cluster.brokerCount)` */
+  /** @default the pipeline's catalog fitted to the cluster: `resolveTopics(cluster.brokerCount, pipeline.topics)` */
   readonly topics?: readonly ResolvedTopic[];
 }
 
@@ -67,43 +75,24 @@ export class KafkaTopics extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaTopicsProps) {
     super(scope, id);
-    const { cluster, network } = props;
+    const { pipeline, cluster, network } = props;
     const deleteOnDestroy = props.deleteTopicsOnDestroy ?? false;
-    this.topics = props.topics ?? resolveTopics(cluster.brokerCount, TOPICS);
+    this.topics = props.topics ?? resolveTopics(cluster.brokerCount, pipeline.topics);
+    const name = 'topics-provisioner';
     this.onEventFunction = orionNodejsFunction(this, 'OnEvent', {
-      functionName: `orion-${props.envName}-topics-provisioner`,
+      functionName: functionNameOf(pipeline, name, props.envName),
       description: 'Applies the ORION topic catalog to the MSK cluster (never deletes on update)',
       projectRoot: props.projectRoot,
       entry: props.entry,
-      functionDir: 'topics-provisioner',
       network,
       memorySize: 512,
       timeout: Duration.minutes(5),
-      serviceName: 'orion-topics-provisioner',
-      environment: { LOG_LEVEL: 'INFO' },
+      environment: { [ENV.serviceName]: serviceNameOf(pipeline, name), [ENV.logLevel]: 'INFO' },
     }).fn;
-    const topicArns = this.topics.map((t) => cluster.topicArn(t.name));
-    const role = this.onEventFunction.role!;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ConnectToCluster',
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
-        resources: [cluster.clusterArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ManageCatalogTopics',
-        actions: [
-          'kafka-cluster:CreateTopic',
-          'kafka-cluster:DescribeTopic',
-          'kafka-cluster:AlterTopic',
-          'kafka-cluster:DescribeTopicDynamicConfiguration',
-          'kafka-cluster:AlterTopicDynamicConfiguration',
-          ...(deleteOnDestroy ? ['kafka-cluster:DeleteTopic'] : []),
-        ],
-        resources: topicArns,
-      }),
+    cluster.grantTopicAdmin(
+      this.onEventFunction,
+      this.topics.map((t) => t.name),
+      { deleteTopics: deleteOnDestroy },
     );
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,

@@ -1,8 +1,9 @@
 /**
  * The NodejsFunction wiring every ORION function shares: esbuild bundling of a handler under the
  * repository root, Node.js 24 on arm64, a JSON-logging log group of its own (`/aws/lambda/<name>`,
- * destroyed with the stack), the cluster VPC's function subnets and security group, and the
- * common environment (source maps, Powertools service name).
+ * destroyed with the stack), the cluster VPC's function subnets and security group, and source
+ * maps (`NODE_OPTIONS`). Every other variable comes from the caller, which builds it with the
+ * pipeline's environment contract (`shared/pipeline/environment.ts`).
  */
 import * as path from 'node:path';
 import {
@@ -31,20 +32,16 @@ export interface OrionFunctionOptions {
   readonly description: string;
   /** Repository root (`package-lock.json`, esbuild working directory). */
   readonly projectRoot: string;
-  /** The handler file. @default `<projectRoot>/functions/<functionDir>/handler.ts` */
-  readonly entry?: string;
-  /** Folder of the handler under `<projectRoot>/functions`, used when `entry` is not given. */
-  readonly functionDir: string;
+  /** The handler file (`<functions root>/<function dir>/handler.ts`). */
+  readonly entry: string;
   readonly network: OrionNetwork;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly reservedConcurrentExecutions?: number;
   /** @default 30 days */
   readonly logRetention?: logs.RetentionDays;
-  /** `POWERTOOLS_SERVICE_NAME`. */
-  readonly serviceName: string;
-  /** Variables added after `NODE_OPTIONS` and `POWERTOOLS_SERVICE_NAME` (they may override them). */
-  readonly environment: Record<string, string>;
+  /** Variables added after `NODE_OPTIONS` (the environment contract of the function). */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -52,9 +49,9 @@ export interface OrionFunctionOptions {
  * logical ids, are those of a hand-written pair).
  * @example
  * const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
- *   functionName: 'orion-dev-replay', description: 'Replay', projectRoot, functionDir: 'replay',
- *   network, memorySize: 1024, timeout: Duration.minutes(15), serviceName: 'orion-replay',
- *   environment: { LOG_LEVEL: 'INFO' },
+ *   functionName: 'orion-dev-replay', description: 'Replay', projectRoot, entry,
+ *   network, memorySize: 1024, timeout: Duration.minutes(15),
+ *   environment: functionEnvironment(pipeline, 'replay', bindings),
  * });
  */
 export function orionNodejsFunction(
@@ -71,7 +68,7 @@ export function orionNodejsFunction(
   const fn = new nodejs.NodejsFunction(scope, id, {
     functionName,
     description: options.description,
-    entry: options.entry ?? path.join(projectRoot, 'functions', options.functionDir, 'handler.ts'),
+    entry: options.entry,
     handler: 'handler',
     projectRoot,
     depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
@@ -88,7 +85,6 @@ export function orionNodejsFunction(
     bundling: nodejsBundling(),
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: options.serviceName,
       ...options.environment,
     },
   });

@@ -1,11 +1,11 @@
 /**
- * The ORION CloudWatch dashboard: one row per stage with throughput (records in / forwarded /
- * rejected / failed), consumer lag per source topic, errors (rate and invocation errors), records
- * sent to `cdr.dlq`, and the pipeline age P50/P99.
+ * The CloudWatch dashboard of a pipeline: one row per stage, in pipeline order, with throughput
+ * (records in / forwarded / rejected / failed), consumer lag per source topic, errors (rate and
+ * invocation errors), records sent to the stage's on-failure topic, and the pipeline age P50/P99.
  */
 import { aws_cloudwatch as cloudwatch, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { METRIC } from '../../shared/observability/metrics.ts';
+import { METRIC } from '../../shared/pipeline/index.ts';
 import {
   mappingFailedRecords,
   mappingOffsetLag,
@@ -32,7 +32,7 @@ export class PipelineDashboard extends Construct {
       defaultInterval: Duration.hours(3),
     });
     for (const stageFunction of props.stages) {
-      const { stage } = stageFunction;
+      const { pipeline, stage } = stageFunction;
       const perMapping = (metric: (uuid: string, key: string) => cloudwatch.IMetric) =>
         stageFunction.mappings.map(({ spec, resource }, i) =>
           withLabel(metric(resource.ref, `_${i}`), spec.topic),
@@ -46,7 +46,7 @@ export class PipelineDashboard extends Construct {
         new cloudwatch.GraphWidget({
           title: `${stage.name}: records per minute`,
           left: [METRIC.recordsIn, METRIC.recordsForwarded, METRIC.recordsRejected, METRIC.recordsFailed].map(
-            (name) => runtimeMetric(stage, name),
+            (name) => runtimeMetric(pipeline, stage, name),
           ),
           width: 6,
         }),
@@ -58,7 +58,7 @@ export class PipelineDashboard extends Construct {
         }),
         new cloudwatch.GraphWidget({
           title: `${stage.name}: error rate`,
-          left: [stageErrorRate(stage, stageFunction.function.functionName)],
+          left: [stageErrorRate(pipeline, stage, stageFunction.function.functionName)],
           leftAnnotations: [{ value: stage.alarms.maxErrorRate, label: 'alarm' }],
           right: [stageFunction.function.metricErrors({ period: Duration.minutes(1) })],
           width: 4,
@@ -71,8 +71,8 @@ export class PipelineDashboard extends Construct {
         new cloudwatch.GraphWidget({
           title: `${stage.name}: pipeline age (ms)`,
           left: [
-            runtimeMetric(stage, METRIC.pipelineAgeMs, 'p50'),
-            runtimeMetric(stage, METRIC.pipelineAgeMs, 'p99'),
+            runtimeMetric(pipeline, stage, METRIC.pipelineAgeMs, 'p50'),
+            runtimeMetric(pipeline, stage, METRIC.pipelineAgeMs, 'p99'),
           ],
           leftAnnotations: [{ value: stage.alarms.maxPipelineAgeP99Ms, label: 'P99 alarm' }],
           width: 4,

@@ -21,7 +21,7 @@
  * {@link NOT_POLLING_MINUTES} minutes is disabled or cannot reach the cluster (permissions,
  * network, deleted topic): that alarm treats missing data as breaching.
  *
- * The DLQ alarm watches what the mapping itself reports delivering to `cdr.dlq`: only the
+ * The DLQ alarm watches what the mapping itself reports delivering to its on-failure topic: only the
  * mapping writes there, so no broker-side metric is needed, and it is per mapping, which names
  * the topic that failed.
  */
@@ -32,7 +32,7 @@ import {
   type aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { StageSpec } from '../../shared/pipeline/index.ts';
+import { functionNameOf } from '../../shared/pipeline/index.ts';
 import {
   mappingFailedRecords,
   mappingOffsetLag,
@@ -51,13 +51,13 @@ const NOT_POLLING_PERIOD = Duration.minutes(NOT_POLLING_MINUTES / 3);
 
 /** Properties of {@link StageAlarms}. */
 export interface StageAlarmsProps {
-  readonly stage: StageSpec;
+  /** The stage (its definition's `alarms` give the thresholds) and its mappings. */
   readonly stageFunction: StageFunction;
   /** MSK cluster name (dimension of the MSK consumer-lag metrics). */
   readonly clusterName: string;
   readonly topic: sns.ITopic;
-  /** Prefix of alarm names. @default 'orion' */
-  readonly namePrefix?: string;
+  /** Environment name: alarm names start with the function name, `orion-<env>-<infix><stage>`. */
+  readonly envName: string;
 }
 
 /** The alarms of a stage. */
@@ -66,9 +66,10 @@ export class StageAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: StageAlarmsProps) {
     super(scope, id);
-    const { stage, stageFunction } = props;
+    const { stageFunction } = props;
+    const { pipeline, stage } = stageFunction;
     const thresholds = stage.alarms;
-    const prefix = `${props.namePrefix ?? 'orion'}-${stage.name}`;
+    const prefix = functionNameOf(pipeline, stage.name, props.envName);
     const notBreaching = cloudwatch.TreatMissingData.NOT_BREACHING;
     for (const { spec, resource } of stageFunction.mappings) {
       const uuid = resource.ref;
@@ -115,7 +116,7 @@ export class StageAlarms extends Construct {
     this.add('ErrorRate', {
       alarmName: `${prefix}-error-rate`,
       alarmDescription: `More than ${thresholds.maxErrorRate * 100} % of ${stage.name} invocations or records failed`,
-      metric: stageErrorRate(stage, stageFunction.function.functionName),
+      metric: stageErrorRate(pipeline, stage, stageFunction.function.functionName),
       threshold: thresholds.maxErrorRate,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
@@ -125,7 +126,7 @@ export class StageAlarms extends Construct {
     this.add('PipelineAgeP99', {
       alarmName: `${prefix}-pipeline-age-p99`,
       alarmDescription: `P99 pipeline age at ${stage.name} above ${thresholds.maxPipelineAgeP99Ms} ms`,
-      metric: pipelineAgeP99(stage),
+      metric: pipelineAgeP99(pipeline, stage),
       threshold: thresholds.maxPipelineAgeP99Ms,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,

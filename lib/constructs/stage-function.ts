@@ -1,7 +1,10 @@
 /**
- * One pipeline stage on AWS: a NodejsFunction (esbuild, arm64, Node.js 24) in the cluster's VPC,
- * one Kafka event source mapping per source topic (from `eventSourceMappingsOf`), and the
- * least-privilege MSK IAM permissions of exactly those topics and consumer groups.
+ * One pipeline stage on AWS, entirely from its definition: a NodejsFunction (esbuild, arm64,
+ * Node.js 24) in the cluster's VPC named `functionNameOf(pipeline, stage)`, its environment from
+ * the one contract builder (`stageEnvironment`), its reserved concurrency from
+ * `stage.reservedConcurrency`, one Kafka event source mapping per source topic with the settings
+ * of `eventSourceMappingSettings`, and the least-privilege MSK IAM permissions of exactly those
+ * topics and consumer groups.
  */
 import {
   Duration,
@@ -10,52 +13,50 @@ import {
   type aws_lambda_nodejs as nodejs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
 import {
+  type EnvironmentBindings,
   type EventSourceMappingSpec,
+  eventSourceMappingSettings,
   eventSourceMappingsOf,
+  functionNameOf,
+  type PipelineDefinition,
   type StageSpec,
+  sourcePartitionsOf,
+  stageEnvironment,
+  writeTopicsOf,
 } from '../../shared/pipeline/index.ts';
 import { kafkaEventSourceMappingProps } from '../kafka/kafka-event-source-mapping.ts';
-import { stageServiceName } from '../monitoring/stage-metrics.ts';
 import { orionNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 import type { OrionNetwork } from './orion-network.ts';
 
 /** Properties of {@link StageFunction}. */
 export interface StageFunctionProps {
+  readonly pipeline: PipelineDefinition;
   readonly stage: StageSpec;
   readonly cluster: OrionKafkaCluster;
   readonly network: OrionNetwork;
-  /** Environment name, part of the function name (`orion-<env>-<stage>`). */
+  /** Environment name, part of the function name (`orion-<env>-<infix><stage>`). */
   readonly envName: string;
   /** Repository root (`package-lock.json`, esbuild working directory). */
   readonly projectRoot: string;
-  /** The stage handler. @default `<projectRoot>/functions/<stage.functionDir>/handler.ts` */
-  readonly entry?: string;
-  /** Extra environment variables (storage endpoints, table names …). @default none */
-  readonly environment?: Record<string, string>;
+  /** The stage handler, `<functions root>/<stage.functionDir>/handler.ts`. */
+  readonly entry: string;
+  /** The resources behind the stage's environment contract (Kafka, its stores). */
+  readonly bindings: Omit<EnvironmentBindings, 'envName'>;
   /** @default 1024 (MB; CPU scales with memory) */
   readonly memorySize?: number;
   /** @default 60 seconds */
   readonly timeout?: Duration;
-  /**
-   * Reserved concurrency. A Kafka mapping runs at most one concurrent batch per partition, so
-   * the partition count already bounds concurrency; reserve only where a downstream limit
-   * (Keyspaces write capacity) must be protected.
-   * @default none
-   */
-  readonly reservedConcurrentExecutions?: number;
   /** @default 30 days */
   readonly logRetention?: logs.RetentionDays;
   /** Provisioned poller group shared by the pipeline's mappings (EPU capacity). @default none */
   readonly pollerGroupName?: string;
-  /** @default 'INFO' */
-  readonly logLevel?: string;
 }
 
 /** A stage function and its Kafka event source mappings. */
 export class StageFunction extends Construct {
+  readonly pipeline: PipelineDefinition;
   readonly stage: StageSpec;
   readonly function: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
@@ -67,37 +68,33 @@ export class StageFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
-    const { stage, cluster, network } = props;
+    const { pipeline, stage, cluster, network } = props;
+    this.pipeline = pipeline;
     this.stage = stage;
+    const functionName = functionNameOf(pipeline, stage.name, props.envName);
     const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
-      functionName: `orion-${props.envName}-${stage.name}`,
+      functionName,
       description: stage.description,
       projectRoot: props.projectRoot,
       entry: props.entry,
-      functionDir: stage.functionDir,
       network,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(60),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      reservedConcurrentExecutions: reservedConcurrencyOf(pipeline, stage),
       logRetention: props.logRetention,
-      serviceName: stageServiceName(stage),
-      environment: {
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        LOG_LEVEL: props.logLevel ?? 'INFO',
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        ORION_ENV: props.envName,
-        ORION_STAGE: stage.name,
-        ...props.environment,
-      },
+      environment: stageEnvironment(pipeline, stage, { ...props.bindings, envName: props.envName }),
     });
     this.function = fn;
     this.logGroup = logGroup;
     this.grantKafka(stage, cluster);
     this.mappings = eventSourceMappingsOf(stage).map((spec) => {
+      const settings = eventSourceMappingSettings(stage, spec, { functionName });
       const resource = new lambda.CfnEventSourceMapping(
         this,
         `Mapping-${spec.topic}`,
-        kafkaEventSourceMappingProps(stage, spec, cluster.clusterArn, this.function.functionName, {
+        kafkaEventSourceMappingProps(settings, {
+          eventSourceArn: cluster.clusterArn,
+          functionName: this.function.functionName,
           pollerGroupName: props.pollerGroupName,
         }),
       );
@@ -108,10 +105,10 @@ export class StageFunction extends Construct {
   }
 
   /**
-   * MSK IAM, through the cluster's grants: what the stage's event source mappings need (control
-   * plane, ENIs, its source topics and own consumer groups, the on-failure topic the mapping
-   * writes with this role), and the runtime's idempotent producer writing the output topic and
-   * `cdr.rejected`.
+   * MSK IAM, through the cluster's grants, covering exactly `writeTopicsOf(stage)`: the event
+   * source mappings get the control plane, ENIs, the source topics, their own consumer groups
+   * and the on-failure topic (the mapping writes it with this role); the runtime's idempotent
+   * producer gets the rest, the output topics and the reject topic.
    */
   private grantKafka(stage: StageSpec, cluster: OrionKafkaCluster): void {
     cluster.grantEventSourceMapping(this.function, {
@@ -119,6 +116,20 @@ export class StageFunction extends Construct {
       consumerGroups: eventSourceMappingsOf(stage).map((m) => m.consumerGroupId),
       onFailureTopic: stage.onFailureTopic,
     });
-    cluster.grantProduce(this.function, [...stage.outputTopics, stage.rejectTopic]);
+    const producedByRuntime = writeTopicsOf(stage).filter(
+      (t) => t !== stage.onFailureTopic || t === stage.rejectTopic || stage.outputTopics.includes(t),
+    );
+    cluster.grantProduce(this.function, producedByRuntime);
   }
+}
+
+/**
+ * The reserved concurrency of a stage's function: `'source-partitions'` is one concurrent batch
+ * per partition of its source topics (a Kafka mapping runs at most that many); none by default,
+ * since the partition count already bounds a Kafka consumer.
+ * @example reservedConcurrencyOf(pipeline, { …, reservedConcurrency: 'source-partitions' }) // 30
+ */
+export function reservedConcurrencyOf(pipeline: PipelineDefinition, stage: StageSpec): number | undefined {
+  const reserved = stage.reservedConcurrency;
+  return reserved === 'source-partitions' ? sourcePartitionsOf(pipeline, stage) : reserved;
 }

@@ -35,38 +35,55 @@
  *   `RecordsIn`, `RecordsForwarded`, `RecordsRejected`, `RecordsFailed`, `PipelineAgeMs`.
  */
 import { aws_cloudwatch as cloudwatch, Duration } from 'aws-cdk-lib';
-import { METRIC, METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
-import type { EventSourceMappingSpec, StageSpec } from '../../shared/pipeline/index.ts';
+import {
+  type EventSourceMappingSpec,
+  METRIC,
+  METRIC_DIMENSION,
+  METRICS_NAMESPACE,
+  type PipelineDefinition,
+  type StageSpec,
+  serviceNameOf,
+} from '../../shared/pipeline/index.ts';
 
 const ONE_MINUTE = Duration.minutes(1);
 
 /**
- * Powertools dimensions of a stage's custom metrics: `service` (from `POWERTOOLS_SERVICE_NAME`,
- * set by the stack to `orion-<stage>`) and `stage` (the runtime's default dimension).
+ * Powertools dimensions of a stage's custom metrics: `service` (its `POWERTOOLS_SERVICE_NAME`,
+ * `serviceNameOf`) and `stage` (the runtime's default dimension).
+ * @example stageMetricDimensions(pipeline, stage) // { service: 'orion-orders', stage: 'orders' }
  */
-export function stageMetricDimensions(stage: StageSpec): Record<string, string> {
-  return { service: stageServiceName(stage), stage: stage.name };
+export function stageMetricDimensions(
+  pipeline: PipelineDefinition,
+  stage: StageSpec,
+): Record<string, string> {
+  return {
+    [METRIC_DIMENSION.service]: serviceNameOf(pipeline, stage.name),
+    [METRIC_DIMENSION.stage]: stage.name,
+  };
 }
 
-/** `POWERTOOLS_SERVICE_NAME` of a stage function. @example stageServiceName(stageSpec('storage')) // 'orion-storage' */
-export function stageServiceName(stage: StageSpec): string {
-  return `orion-${stage.name}`;
-}
-
-/** A custom metric of the stage runtime (`Orion` namespace). */
-export function runtimeMetric(stage: StageSpec, name: string, statistic = 'Sum'): cloudwatch.Metric {
+/**
+ * A custom metric of the stage runtime (`Orion` namespace).
+ * @example runtimeMetric(pipeline, stage, METRIC.recordsIn)
+ */
+export function runtimeMetric(
+  pipeline: PipelineDefinition,
+  stage: StageSpec,
+  name: string,
+  statistic = 'Sum',
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName: name,
-    dimensionsMap: stageMetricDimensions(stage),
+    dimensionsMap: stageMetricDimensions(pipeline, stage),
     statistic,
     period: ONE_MINUTE,
   });
 }
 
-/** P99 of the runtime's pipeline age (now − CDR event time), ms. */
-export function pipelineAgeP99(stage: StageSpec): cloudwatch.Metric {
-  return runtimeMetric(stage, METRIC.pipelineAgeMs, 'p99');
+/** P99 of the runtime's pipeline age (now − the record's event time), ms. */
+export function pipelineAgeP99(pipeline: PipelineDefinition, stage: StageSpec): cloudwatch.Metric {
+  return runtimeMetric(pipeline, stage, METRIC.pipelineAgeMs, 'p99');
 }
 
 /** An event source mapping metric, by mapping UUID (`Ref` of the mapping). */
@@ -153,7 +170,11 @@ export function mappingTimeLag(
  * `Invocations`) and the runtime's transient record failure rate (`RecordsFailed` / `RecordsIn`),
  * since a partial batch response reports failed records without a function error.
  */
-export function stageErrorRate(stage: StageSpec, functionName: string): cloudwatch.MathExpression {
+export function stageErrorRate(
+  pipeline: PipelineDefinition,
+  stage: StageSpec,
+  functionName: string,
+): cloudwatch.MathExpression {
   const fn = (metricName: string) =>
     new cloudwatch.Metric({
       namespace: 'AWS/Lambda',
@@ -168,8 +189,8 @@ export function stageErrorRate(stage: StageSpec, functionName: string): cloudwat
     usingMetrics: {
       invocations: fn('Invocations'),
       errors: fn('Errors'),
-      recordsIn: runtimeMetric(stage, METRIC.recordsIn),
-      recordsFailed: runtimeMetric(stage, METRIC.recordsFailed),
+      recordsIn: runtimeMetric(pipeline, stage, METRIC.recordsIn),
+      recordsFailed: runtimeMetric(pipeline, stage, METRIC.recordsFailed),
     },
     period: ONE_MINUTE,
     label: `${stage.name} error rate`,

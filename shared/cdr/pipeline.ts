@@ -211,7 +211,8 @@ export const CDR_PIPELINE = definePipeline({
   title: 'ORION real-time CDR pipeline',
   topics: TOPICS,
   stages: STAGES,
-  stores: [HOT_STORAGE_STORE, REFERENCE_STORE],
+  // The reference tables were deployed (and are retained) under the construct id `ReferenceTables`.
+  stores: [HOT_STORAGE_STORE, { ...REFERENCE_STORE, constructId: 'ReferenceTables' }],
   rejectTopic: TOPIC.rejected,
   deadLetterTopics: [TOPIC.dlq],
   replay: { functionDir: 'replay', sourceTopics: [TOPIC.dlq, TOPIC.rejected] },

@@ -152,6 +152,12 @@ export interface CassandraStoreSpec {
   readonly description: string;
   /** The tables, parsed from the pipeline's one CQL source (local Cassandra and Keyspaces alike). */
   readonly tables: readonly TableDefinition[];
+  /**
+   * Id of the store's CDK construct, from which the logical ids of its tables derive.
+   * @default the store name in PascalCase (`order-state` → `OrderState`). Set it only to keep the
+   * logical ids (so the retained tables) of a store first deployed under another id.
+   */
+  readonly constructId?: string;
 }
 
 /** A DynamoDB key attribute. */
@@ -187,6 +193,12 @@ export interface DynamoDbStoreSpec {
   readonly tablePrefixVariable: string;
   /** Prefix used when the variable is unset (local runs). */
   readonly defaultTablePrefix: string;
+  /**
+   * Id of the store's CDK construct, from which the logical ids of its tables derive.
+   * @default the store name in PascalCase (`order-state` → `OrderState`). Set it only to keep the
+   * logical ids (so the retained tables) of a store first deployed under another id.
+   */
+  readonly constructId?: string;
 }
 
 /** A store a pipeline declares. */
@@ -240,6 +252,14 @@ export interface PipelineDefinition {
   readonly deadLetterTopics: readonly string[];
   /** @default no replay function */
   readonly replay?: ReplaySpec;
+  /**
+   * Names of the fields that hold personal data in this pipeline's records: the logger masks
+   * such a field whole, whatever its value (a field matches when its name contains one of these,
+   * ignoring case, `_` and `-`). The always-on masks (long digit runs, e-mail addresses) apply
+   * whether or not a pipeline lists any.
+   * @default none
+   */
+  readonly piiKeys?: readonly string[];
   /** @default no local main job */
   readonly localRun?: LocalRunSpec;
   /**

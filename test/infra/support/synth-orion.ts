@@ -1,7 +1,8 @@
 /**
- * Synthesizes the ORION stack for infra tests: the real stack and constructs, with esbuild
- * bundling skipped (`aws:cdk:bundling-stacks: []`) and stub handlers from `test/infra/fixtures`,
- * so a synthesis takes seconds. `npx cdk synth` bundles the real handlers.
+ * Synthesizes a pipeline stack for infra tests (the CDR pipeline's `Orion-<env>` by default): the
+ * real stack and constructs, with esbuild bundling skipped (`aws:cdk:bundling-stacks: []`) and,
+ * for the CDR pipeline, stub handlers from `test/infra/fixtures`, so a synthesis takes seconds.
+ * `npx cdk synth` bundles the real handlers.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +12,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readOrionConfig } from '../../../lib/config/orion-config.ts';
 import { applyNagSuppressions } from '../../../lib/nag-suppressions.ts';
-import { OrionStack } from '../../../lib/orion-stack.ts';
+import { PipelineStack, pipelineStackId } from '../../../lib/pipeline-stack.ts';
+import type { PipelineDefinition } from '../../../shared/pipeline/index.ts';
+import { DEFAULT_PIPELINE } from '../../../shared/pipelines.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const STUB_FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'test/infra/fixtures/functions');
@@ -25,7 +28,7 @@ export interface NagFinding {
 
 /** The synthesized stack, its template, and what cdk-nag reported. */
 export interface SynthesizedOrion {
-  readonly stack: OrionStack;
+  readonly stack: PipelineStack;
   readonly template: Template;
   readonly findings: readonly NagFinding[];
 }
@@ -47,6 +50,18 @@ export const IMPORT_CONTEXT = {
   },
 };
 
+/** Options of {@link synthOrion}. */
+export interface SynthOptions {
+  /** @default the default pipeline (CDR) */
+  readonly pipeline?: PipelineDefinition;
+  /**
+   * Folder of every handler. @default the stubs of `test/infra/fixtures/functions` for the
+   * default pipeline; for another pipeline, its own `functionsRoot` (and `functions/` for the
+   * framework's), since bundling is skipped anyway
+   */
+  readonly functionsDir?: string;
+}
+
 /**
  * Synthesizes the stack with `context` (on top of the defaults), cdk-nag AwsSolutions included
  * unless `orion:nag` is false.
@@ -54,18 +69,20 @@ export const IMPORT_CONTEXT = {
  */
 export function synthOrion(
   context: Record<string, unknown> = {},
-  options: { functionsDir?: string } = {},
+  options: SynthOptions = {},
 ): SynthesizedOrion {
+  const pipeline = options.pipeline ?? DEFAULT_PIPELINE;
   // The feature flags and defaults of cdk.json, as `cdk synth` applies them.
   const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
   const config = readOrionConfig(app.node);
-  const stack = new OrionStack(app, `Orion-${config.envName}`, {
+  const stack = new PipelineStack(app, pipelineStackId(pipeline, config.envName), {
+    pipeline,
     config,
     projectRoot: PROJECT_ROOT,
-    functionsDir: options.functionsDir ?? STUB_FUNCTIONS_DIR,
+    functionsDir: options.functionsDir ?? (pipeline === DEFAULT_PIPELINE ? STUB_FUNCTIONS_DIR : undefined),
     env: config.account || config.region ? { account: config.account, region: config.region } : undefined,
   });
   applyNagSuppressions(stack);
