@@ -7,6 +7,7 @@ import { registerConsumeCommands } from './commands/consume.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
 import { registerLagCommand } from './commands/lag.ts';
+import { localRunOfCommandLine } from './commands/local-run-options.ts';
 import { registerReferenceCommands } from './commands/reference.ts';
 import { registerReplayCommands } from './commands/replay.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -17,17 +18,20 @@ import { registerTopicsCommands } from './commands/topics.ts';
 
 const program = new Command()
   .name('orion')
-  .description('ORION: real-time CDR pipelines on AWS Lambda + MSK, and their local embedded stack')
+  .description('ORION: real-time Kafka pipelines on AWS Lambda + MSK, and their local embedded stack')
   .showHelpAfterError();
+
+// `start` and `generate` take the options of the named pipeline's local-run module.
+const localRun = await localRunOfCommandLine(process.argv.slice(2));
 
 registerStackCommands(program);
 registerStorageCommands(program);
 registerReferenceCommands(program);
 registerTopicsCommands(program);
-registerStartCommand(program);
+registerStartCommand(program, localRun);
 registerRunCommand(program);
 registerLagCommand(program);
-registerGenerateCommand(program);
+registerGenerateCommand(program, localRun);
 registerDlqCommands(program);
 registerReplayCommands(program);
 registerConsumeCommands(program);

@@ -1,17 +1,20 @@
 /**
  * `orion consume <topic> -n 10`: prints records decoded — coordinates, key, headers, value — with
- * IMSI/MSISDN masked, like the seed's consumer script but without joining a consumer group.
- * Dead letters (ORION or AWS on-failure format) are also shown decoded.
+ * personal identifiers masked, like the seed's consumer script but without joining a consumer
+ * group. Dead letters (ORION or AWS on-failure format) are also shown decoded.
  */
 import type { Command } from 'commander';
+import type { StageRecord } from '../../shared/kafka/types.ts';
 import { redactString } from '../../shared/observability/redact.ts';
+import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
+import { DEFAULT_PIPELINE } from '../../shared/pipelines.ts';
 import { decodeDeadLetters } from '../../shared/replay/decode.ts';
 import { previewOf, sampleOf } from '../../shared/replay/inspect.ts';
 import { scanTopic } from '../../shared/replay/topic-scan.ts';
-import type { StageRecord } from '../../shared/runtime/stage-record.ts';
+import { type PipelineCommandOptions, pipelineOf, withPipelineOption } from './pipeline-option.ts';
 import { localReplayEnvironment } from './replay.ts';
 
-interface ConsumeOptions {
+interface ConsumeOptions extends PipelineCommandOptions {
   number: number;
   last?: boolean;
   partition?: number;
@@ -19,9 +22,9 @@ interface ConsumeOptions {
   full?: boolean;
 }
 
-/** A printable, masked view of a record. */
-export function decodedRecord(r: StageRecord, full = false) {
-  const letters = decodeDeadLetters(r);
+/** A printable, masked view of a record (dead letters decoded with the pipeline's stages). */
+export function decodedRecord(r: StageRecord, full = false, pipeline?: PipelineDefinition) {
+  const letters = decodeDeadLetters(r, pipeline);
   const max = full ? Number.POSITIVE_INFINITY : 300;
   return {
     at: `${r.topic}-${r.partition}@${r.offset}`,
@@ -49,11 +52,15 @@ function prettyValue(value: Buffer, max: number): unknown {
 
 /** Registers `orion consume`. */
 export function registerConsumeCommands(program: Command): void {
-  program
-    .command('consume')
-    .argument('<topic>', 'topic to read, e.g. cdr.raw.fr, cdr.rejected, cdr.dlq')
+  const examples = [
+    DEFAULT_PIPELINE.topics[0]?.name,
+    DEFAULT_PIPELINE.rejectTopic,
+    ...DEFAULT_PIPELINE.deadLetterTopics,
+  ];
+  withPipelineOption(program.command('consume'))
+    .argument('<topic>', `topic to read, e.g. ${examples.filter(Boolean).join(', ')}`)
     .description(
-      'Print records of a topic decoded (key, headers, value), IMSI/MSISDN masked; joins no consumer group',
+      'Print records of a topic decoded (key, headers, value), personal identifiers masked; joins no consumer group',
     )
     .option('-n, --number <n>', 'records to print', (v) => Number.parseInt(v, 10), 10)
     .option('--last', 'the last n records instead of the first n')
@@ -61,6 +68,10 @@ export function registerConsumeCommands(program: Command): void {
     .option('--json', 'one JSON object per line')
     .option('--full', 'do not truncate values')
     .action(async (topic: string, options: ConsumeOptions) => {
+      const pipeline = pipelineOf(options);
+      if (!pipeline.topics.some((t) => t.name === topic)) {
+        console.error(`note: ${topic} is not a topic of the ${pipeline.name} pipeline's catalog`);
+      }
       const env = localReplayEnvironment();
       try {
         const admin = await env.connections.admin();
@@ -81,7 +92,7 @@ export function registerConsumeCommands(program: Command): void {
               .slice(-options.number)
           : records;
         for (const r of shown) {
-          const view = decodedRecord(r, options.full);
+          const view = decodedRecord(r, options.full, pipeline);
           console.log(options.json ? JSON.stringify(view) : JSON.stringify(view, null, 2));
         }
         console.error(`${shown.length} record(s) from ${topic}`);

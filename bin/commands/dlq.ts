@@ -1,16 +1,22 @@
 /**
- * `orion dlq inspect`: what is in `cdr.dlq` (or `cdr.rejected`) — counts by reason, stage,
- * country, source topic and hour, and a few sample records with IMSI/MSISDN masked.
+ * `orion dlq inspect`: what is in a pipeline's dead-letter (or reject) topic — counts by reason,
+ * stage, source topic and hour, and a few sample records with personal identifiers masked.
  */
 import type { Command } from 'commander';
-import { TOPIC } from '../../shared/cdr/pipeline.ts';
 import { decodeDeadLetters } from '../../shared/replay/decode.ts';
 import { type DeadLetterStats, DeadLetterTally } from '../../shared/replay/inspect.ts';
 import { scanTopic } from '../../shared/replay/topic-scan.ts';
+import {
+  deadLetterSourceOf,
+  deadLetterTopicsHelp,
+  type PipelineCommandOptions,
+  pipelineOf,
+  withPipelineOption,
+} from './pipeline-option.ts';
 import { localReplayEnvironment } from './replay.ts';
 
-interface InspectOptions {
-  topic: string;
+interface InspectOptions extends PipelineCommandOptions {
+  topic?: string;
   samples: number;
   json?: boolean;
 }
@@ -35,16 +41,15 @@ export function formatInspection(topic: string, partitions: number, s: DeadLette
     '',
     ...table('REASON', s.byReason),
     ...table('STAGE', s.byStage),
-    ...table('COUNTRY', s.byCountry),
     ...table('SOURCE TOPIC', s.bySourceTopic),
     ...table('FORMAT', s.byFormat),
     ...table('HOUR (UTC)', s.byHour, true),
   ];
   if (s.samples.length > 0) {
-    lines.push(`SAMPLES (IMSI/MSISDN masked)`);
+    lines.push(`SAMPLES (personal data masked)`);
     for (const x of s.samples) {
       lines.push(
-        `- ${x.at}  ${x.reason}  stage=${x.stage ?? '?'} country=${x.country ?? '?'} from=${x.source ?? '?'} ` +
+        `- ${x.at}  ${x.reason}  stage=${x.stage ?? '?'} from=${x.source ?? '?'} ` +
           `failedAt=${x.failedAt ?? '?'} replays=${x.replayCount}`,
       );
       if (x.message) lines.push(`    message: ${x.message}`);
@@ -57,30 +62,28 @@ export function formatInspection(topic: string, partitions: number, s: DeadLette
 /** Registers `orion dlq inspect`. */
 export function registerDlqCommands(program: Command): void {
   const dlq = program.command('dlq').description('Dead-letter topics: what failed, where and why');
-  dlq
-    .command('inspect')
+  withPipelineOption(dlq.command('inspect'))
     .description(
-      'Count the records of a dead-letter topic by reason, stage, country and hour, with masked samples',
+      'Count the records of a dead-letter topic by reason, stage, source topic and hour, with masked samples',
     )
-    .option('--topic <topic>', `${TOPIC.dlq} or ${TOPIC.rejected}`, TOPIC.dlq)
+    .option('--topic <topic>', deadLetterTopicsHelp())
     .option('--samples <n>', 'sample records to show', (v) => Number.parseInt(v, 10), 3)
     .option('--json', 'print the counts as JSON')
     .action(async (options: InspectOptions) => {
-      if (options.topic !== TOPIC.dlq && options.topic !== TOPIC.rejected) {
-        throw new Error(`--topic must be ${TOPIC.dlq} or ${TOPIC.rejected}`);
-      }
+      const pipeline = pipelineOf(options);
+      const topic = deadLetterSourceOf(pipeline, options.topic);
       const env = localReplayEnvironment();
       try {
         const admin = await env.connections.admin();
         const tally = new DeadLetterTally(options.samples);
-        const { partitions } = await scanTopic(env.kafka, admin, options.topic, {}, (records) => {
-          for (const r of records) tally.addRecord(r.timestamp, decodeDeadLetters(r));
+        const { partitions } = await scanTopic(env.kafka, admin, topic, {}, (records) => {
+          for (const r of records) tally.addRecord(r.timestamp, decodeDeadLetters(r, pipeline));
         });
         const stats = tally.stats();
         console.log(
           options.json
-            ? JSON.stringify({ topic: options.topic, ...stats }, null, 2)
-            : formatInspection(options.topic, partitions, stats),
+            ? JSON.stringify({ topic, ...stats }, null, 2)
+            : formatInspection(topic, partitions, stats),
         );
       } finally {
         await env.close();

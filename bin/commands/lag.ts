@@ -1,8 +1,12 @@
-/** `orion lag`: per stage and partition, committed offset, end offset, lag and age of the oldest unprocessed record. */
+/**
+ * `orion lag`: per stage of a pipeline and partition, committed offset, end offset, lag and age of
+ * the oldest unprocessed record.
+ */
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { type PartitionLag, readLag } from '../../localstack/esm/lag.ts';
 import { createKafka } from '../../shared/kafka/client.ts';
+import { type PipelineCommandOptions, pipelineOf, withPipelineOption } from './pipeline-option.ts';
 import { parseStages } from './run.ts';
 import { formatTable } from './table.ts';
 
@@ -48,15 +52,15 @@ export function formatLag(rows: readonly PartitionLag[], allPartitions: boolean)
 
 /** Registers `orion lag`. */
 export function registerLagCommand(program: Command): void {
-  program
-    .command('lag')
+  withPipelineOption(program.command('lag'))
     .description(
       'Consumer lag of every event source mapping: committed, end, lag, age of the oldest unprocessed record',
     )
     .option('--stages <list>', 'comma-separated stages (default all)')
     .option('--all', 'show partitions without lag too')
     .option('--json', 'print JSON')
-    .action(async (opts: { stages?: string; all?: boolean; json?: boolean }) => {
+    .action(async (opts: PipelineCommandOptions & { stages?: string; all?: boolean; json?: boolean }) => {
+      const stages = parseStages(pipelineOf(opts), opts.stages);
       const brokers = localEndpoints().kafkaBrokers;
       const kafka = createKafka({ brokers, auth: 'none', clientId: 'orion-lag' });
       const admin = kafka.admin();
@@ -69,7 +73,7 @@ export function registerLagCommand(program: Command): void {
         );
       }
       try {
-        const rows = await readLag(kafka, admin, parseStages(opts.stages));
+        const rows = await readLag(kafka, admin, stages);
         console.log(opts.json ? JSON.stringify(rows, null, 2) : formatLag(rows, opts.all ?? false));
       } finally {
         await admin.disconnect();

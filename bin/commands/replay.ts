@@ -5,12 +5,17 @@
  */
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
-import { TOPIC } from '../../shared/cdr/pipeline.ts';
-import { COUNTRY_CODES } from '../../shared/cdr/countries.ts';
 import { createReplayEnvironment, type ReplayEnvironment } from '../../shared/replay/environment.ts';
 import { type ReplayProgress, runReplay } from '../../shared/replay/replay-job.ts';
 import { parseReplayRequest, type ReplayRequestInput } from '../../shared/replay/request.ts';
 import type { ReplayCounters, ReplaySummary } from '../../shared/replay/summary.ts';
+import {
+  deadLetterSourceOf,
+  deadLetterTopicsHelp,
+  type PipelineCommandOptions,
+  pipelineOf,
+  withPipelineOption,
+} from './pipeline-option.ts';
 
 /**
  * Replay clients for the CLI: the local stack's endpoints unless the environment names others.
@@ -26,7 +31,7 @@ export function localReplayEnvironment(): ReplayEnvironment {
   });
 }
 
-interface ReplayOptions {
+interface ReplayOptions extends Partial<PipelineCommandOptions> {
   job: string;
   source: string;
   from?: string;
@@ -34,7 +39,6 @@ interface ReplayOptions {
   offsets?: string;
   reason?: string[];
   stage?: string[];
-  country?: string[];
   sourceTopic?: string[];
   target?: string;
   maxReplays?: number;
@@ -83,7 +87,6 @@ export function requestFromOptions(o: ReplayOptions): ReplayRequestInput {
   const filter = {
     ...(o.reason?.length ? { reasons: o.reason } : {}),
     ...(o.stage?.length ? { stages: o.stage } : {}),
-    ...(o.country?.length ? { countries: o.country } : {}),
     ...(o.sourceTopic?.length ? { sourceTopics: o.sourceTopic } : {}),
   };
   return {
@@ -142,13 +145,12 @@ export function formatSummary(s: ReplaySummary): string {
 
 /** Registers `orion replay`. */
 export function registerReplayCommands(program: Command): void {
-  program
-    .command('replay')
+  withPipelineOption(program.command('replay'))
     .description(
-      'Republish records of cdr.dlq or cdr.rejected to the topic they came from (resumable by --job; see docs/DLQ-RUNBOOK.md)',
+      "Republish records of a pipeline's dead-letter or reject topic to the topic they came from (resumable by --job; see docs/DLQ-RUNBOOK.md)",
     )
     .requiredOption('--job <id>', 'job id: the same id resumes the job and never republishes a record twice')
-    .option('--source <topic>', `dead-letter topic to read: ${TOPIC.dlq} or ${TOPIC.rejected}`, TOPIC.dlq)
+    .option('--source <topic>', `topic to read: ${deadLetterTopicsHelp()}`)
     .option('--from <time>', 'replay records written at or after this ISO-8601 time')
     .option('--to <time>', 'and before this time (default: now)')
     .option(
@@ -161,7 +163,6 @@ export function registerReplayCommands(program: Command): void {
       list,
     )
     .option('--stage <names>', 'only records that failed in these stages', list)
-    .option('--country <codes>', `only these countries (${COUNTRY_CODES.join(',')})`, list)
     .option('--source-topic <topics>', 'only records that came from these topics', list)
     .option('--target <topic>', 'republish everything to this topic instead of each record’s source topic')
     .option('--max-replays <n>', 'loop guard: refuse records already replayed n times', int)
@@ -170,8 +171,10 @@ export function registerReplayCommands(program: Command): void {
     .option('--max-records <n>', 'stop (partial) after reading n records; run again to continue', int)
     .option('--dry-run', 'only count what would be republished')
     .option('--json', 'print the summary as JSON')
-    .action(async (options: ReplayOptions) => {
-      const request = parseReplayRequest(requestFromOptions(options));
+    .action(async (options: Omit<ReplayOptions, 'source'> & { source?: string }) => {
+      const pipeline = pipelineOf(options);
+      const source = deadLetterSourceOf(pipeline, options.source);
+      const request = parseReplayRequest(requestFromOptions({ ...options, source }), pipeline);
       const env = localReplayEnvironment();
       const controller = new AbortController();
       const onSignal = () => controller.abort();
@@ -183,6 +186,7 @@ export function registerReplayCommands(program: Command): void {
       let last: ReplayProgress | undefined;
       try {
         const deps = await env.deps({
+          pipeline,
           signal: controller.signal,
           onProgress: (p) => {
             last = p;

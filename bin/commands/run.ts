@@ -1,15 +1,18 @@
 /**
- * `orion run`: runs the pipeline's stages locally on the ESM emulator until SIGINT/SIGTERM, then
- * finishes the in-flight batches, commits and disconnects.
+ * `orion run`: runs a pipeline's stages (`--pipeline`, default the default pipeline) locally on
+ * the ESM emulator until SIGINT/SIGTERM, then finishes the in-flight batches, commits and
+ * disconnects.
  */
 import type { Command } from 'commander';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { type RunningPipeline, type StageTotals, startPipeline } from '../../localstack/esm/pipeline.ts';
 import { startStageWorkers } from '../../localstack/esm/stage-workers.ts';
-import { STAGES, stageSpec } from '../../shared/cdr/pipeline.ts';
+import { stageOf } from '../../shared/pipeline/definition.ts';
+import type { PipelineDefinition, StageSpec } from '../../shared/pipeline/types.ts';
+import { type PipelineCommandOptions, pipelineOf, withPipelineOption } from './pipeline-option.ts';
 
 /** Options of `orion run`. */
-interface RunOptions {
+interface RunOptions extends PipelineCommandOptions {
   stages?: string;
   bundled?: boolean;
   concurrency?: number;
@@ -32,25 +35,32 @@ export function formatProgress(totals: Record<string, StageTotals>, elapsedS: nu
     .join('\n');
 }
 
-/** Parses `--stages a,b` against the pipeline definition (throws on an unknown stage). */
-export function parseStages(value: string | undefined) {
-  if (!value) return STAGES;
+/**
+ * Parses `--stages a,b` against the pipeline definition (throws on an unknown stage); all of the
+ * pipeline's stages when unset.
+ * @example parseStages(pipeline, 'validation, storage').map((s) => s.name) // ['validation', 'storage']
+ */
+export function parseStages(pipeline: PipelineDefinition, value: string | undefined): readonly StageSpec[] {
+  if (!value) return pipeline.stages;
   return value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((name) => stageSpec(name));
+    .map((name) => stageOf(pipeline, name));
 }
 
-/** Parses `storage=8,enrichment=4` (stages checked against the pipeline definition). */
-export function parseStagePollers(value: string): Record<string, number> {
+/**
+ * Parses `<stage>=<n>,…` (stages checked against the pipeline definition).
+ * @example parseStagePollers(pipeline, 'storage=8,enrichment=4') // { storage: 8, enrichment: 4 }
+ */
+export function parseStagePollers(pipeline: PipelineDefinition, value: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of value.split(',').filter(Boolean)) {
     const [name, n] = part.split('=');
     const pollers = Number(n);
     if (!name || !Number.isInteger(pollers) || pollers < 1)
       throw new Error(`--stage-pollers: "${part}" is not <stage>=<n>`);
-    out[stageSpec(name.trim()).name] = pollers;
+    out[stageOf(pipeline, name.trim()).name] = pollers;
   }
   return out;
 }
@@ -73,10 +83,9 @@ function rateLimitedErrorLog(): (error: unknown) => void {
 
 /** Registers `orion run`. */
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  withPipelineOption(program.command('run'))
     .description('Run the pipeline stages on the local event source mapping emulator until Ctrl-C')
-    .option('--stages <list>', `comma-separated stages (default all: ${STAGES.map((s) => s.name).join(',')})`)
+    .option('--stages <list>', "comma-separated stages (default: all of the pipeline's stages)")
     .option(
       '--bundled',
       'invoke the esbuild bundles in dist/functions (npm run build) instead of the sources',
@@ -86,39 +95,38 @@ export function registerRunCommand(program: Command): void {
       'pollers per mapping (consumers in its group), within its MaximumPollers',
       (v) => Number.parseInt(v, 10),
     )
-    .option(
-      '--stage-pollers <list>',
-      'pollers per stage, e.g. storage=8,enrichment=4 (overrides --concurrency)',
-    )
+    .option('--stage-pollers <list>', 'pollers per stage, <stage>=<n>,… (overrides --concurrency)')
     .option('--invocations <n>', 'batches in flight per poller, 1–5 (AWS: up to 5)', (v) =>
       Number.parseInt(v, 10),
     )
     .option('--single-process', 'run every stage in this process instead of one worker process per stage')
     .option('--progress-every <s>', 'seconds between progress lines (0: none)', (v) => Number(v), 5)
     .action(async (opts: RunOptions) => {
-      const stages = parseStages(opts.stages);
+      const pipeline = pipelineOf(opts);
+      const stages = parseStages(pipeline, opts.stages);
       const brokers = localEndpoints().kafkaBrokers;
       const started = Date.now();
       const options = {
+        pipeline,
         brokers,
         bundled: opts.bundled ?? false,
         ...(opts.concurrency !== undefined ? { pollers: opts.concurrency } : {}),
-        ...(opts.stagePollers ? { stagePollers: parseStagePollers(opts.stagePollers) } : {}),
+        ...(opts.stagePollers ? { stagePollers: parseStagePollers(pipeline, opts.stagePollers) } : {}),
         ...(opts.invocations !== undefined ? { invocationsPerPoller: opts.invocations } : {}),
         onError: rateLimitedErrorLog(),
       };
       // One worker process per stage by default, as the main job runs them.
-      const pipeline: RunningPipeline = opts.singleProcess
+      const running: RunningPipeline = opts.singleProcess
         ? await startPipeline({ ...options, stages })
         : await startStageWorkers({ ...options, stages: stages.map((s) => s.name) });
       console.log(
-        `orion run: ${pipeline.counters().length} mapping(s) of ${stages.map((s) => s.name).join(', ')} on ${brokers.join(',')}` +
+        `orion run: ${running.counters().length} mapping(s) of ${pipeline.name}: ${stages.map((s) => s.name).join(', ')} on ${brokers.join(',')}` +
           `${opts.bundled ? ' (bundled)' : ''}${opts.singleProcess ? '' : ', one worker process per stage'}. Ctrl-C to stop.`,
       );
       const timer =
         opts.progressEvery > 0
           ? setInterval(
-              () => console.log(formatProgress(pipeline.stageTotals(), (Date.now() - started) / 1000)),
+              () => console.log(formatProgress(running.stageTotals(), (Date.now() - started) / 1000)),
               opts.progressEvery * 1000,
             )
           : undefined;
@@ -131,8 +139,8 @@ export function registerRunCommand(program: Command): void {
         process.once('SIGTERM', onSignal);
       });
       clearInterval(timer);
-      await pipeline.stop();
-      console.log(formatProgress(pipeline.stageTotals(), (Date.now() - started) / 1000));
+      await running.stop();
+      console.log(formatProgress(running.stageTotals(), (Date.now() - started) / 1000));
       console.log('stopped.');
       // The handlers keep their Kafka clients for the life of the execution environment, as on Lambda.
       process.exit(process.exitCode ?? 0);

@@ -1,37 +1,43 @@
 /**
- * `orion start` (what `npm start` runs): the main job — the whole CDR pipeline on the local stack,
- * with live progress and a final report whose accounting must hold exactly.
+ * `orion start` (what `npm start` runs): the main job — a whole pipeline (`--pipeline`, default
+ * the default pipeline) on the local stack, with live progress and a final report whose
+ * accounting must hold exactly. Options the pipeline's local-run module declares are forwarded
+ * to it.
  */
 import type { Command } from 'commander';
+import { loadLocalRunModule } from '../../localstack/load/local-run-module.ts';
 import { MAIN_JOB_DEFAULTS, runMainJob } from '../../localstack/main-job/main-job.ts';
 import { accountingHolds, formatMainJobReport } from '../../localstack/main-job/report.ts';
-import { parseCountries } from './generate.ts';
+import type { LocalRunModule } from '../../shared/pipeline/local-run.ts';
+import { localRunOptionValues, withLocalRunOptions } from './local-run-options.ts';
+import { type PipelineCommandOptions, pipelineOf, withPipelineOption } from './pipeline-option.ts';
 
-interface StartOptions {
+interface StartOptions extends PipelineCommandOptions {
   count: number;
   rate: number;
   invalidRatio: number;
   seed?: number;
-  countries: string;
   brokers: number;
   bundled?: boolean;
   singleProcess?: boolean;
   json?: string;
 }
 
-/** Registers `orion start`. */
-export function registerStartCommand(program: Command): void {
+/**
+ * Registers `orion start`, with the options of `localRun` (the module of the pipeline the command
+ * line names, see `local-run-options.ts`).
+ */
+export function registerStartCommand(program: Command, localRun?: LocalRunModule): void {
   const num = (v: string) => Number(v);
-  program
-    .command('start')
+  const command = withPipelineOption(program.command('start'))
     .description(
-      'Run ORION locally end to end: stack up, topics, schema, reference data, the four stages, a generated load, a report',
+      'Run a pipeline locally end to end: stack up, topics, its stores, its stages, a generated load, a report',
     )
-    .option('--count <n>', 'CDRs to generate', num, MAIN_JOB_DEFAULTS.count)
-    .option('--rate <n>', 'CDRs per second (0: full speed)', num, MAIN_JOB_DEFAULTS.rate)
-    .option('--invalid-ratio <r>', 'share of invalid raw CDRs (0–1)', num, MAIN_JOB_DEFAULTS.invalidRatio)
-    .option('--seed <n>', 'generator seed (default: a new one each run, printed)', num)
-    .option('--countries <list>', 'comma-separated country codes, or "all"', 'all')
+    .option('--count <n>', 'records to generate', num, MAIN_JOB_DEFAULTS.count)
+    .option('--rate <n>', 'records per second (0: full speed)', num, MAIN_JOB_DEFAULTS.rate)
+    .option('--invalid-ratio <r>', 'share of invalid records (0–1)', num, MAIN_JOB_DEFAULTS.invalidRatio)
+    .option('--seed <n>', 'generator seed (default: a new one each run, printed)', num);
+  withLocalRunOptions(command, localRun)
     .option('--brokers <n>', 'Kafka brokers (3 gives RF 3 / min ISR 2)', num, MAIN_JOB_DEFAULTS.brokers)
     .option('--bundled', 'invoke the esbuild bundles (run `npm run build` first)')
     .option('--single-process', 'run every stage in this process instead of one worker process per stage')
@@ -41,16 +47,19 @@ export function registerStartCommand(program: Command): void {
         if (!Number.isFinite(v) || v < 0)
           throw new Error(`--${name} must be a non-negative number, got ${v}`);
       }
-      // A new seed per run: the same seed twice would re-send identical CDRs, which storage
-      // (idempotent by cdr_id) would rightly not count as new rows.
+      const pipeline = pipelineOf(opts);
+      const module = await loadLocalRunModule(pipeline);
+      // A new seed per run: the same seed twice would re-send identical records, which an
+      // idempotent store would rightly not count as new rows.
       const seed = opts.seed ?? Date.now() % 2_147_483_647;
       const report = await runMainJob({
         ...MAIN_JOB_DEFAULTS,
+        pipeline,
         count: Math.floor(opts.count),
         rate: opts.rate,
         invalidRatio: opts.invalidRatio,
         seed: Math.floor(seed),
-        countries: parseCountries(opts.countries),
+        loadOptions: localRunOptionValues(module, opts as unknown as Record<string, unknown>),
         brokers: Math.floor(opts.brokers),
         bundled: opts.bundled ?? false,
         stageWorkers: !opts.singleProcess,

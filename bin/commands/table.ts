@@ -3,7 +3,7 @@
 /**
  * Left-aligned columns, each as wide as its widest cell, two spaces apart, no trailing blanks.
  * The first row (the header) sets the number of columns.
- * @example formatTable([['TOPIC', 'PARTITIONS'], ['cdr.dlq', '2']]) // 'TOPIC    PARTITIONS\ncdr.dlq  2'
+ * @example formatTable([['TOPIC', 'PARTITIONS'], ['orders', '2']]) // 'TOPIC   PARTITIONS\norders  2'
  */
 export function formatTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

@@ -1,4 +1,7 @@
-/** `orion topics apply|list`: the topic catalog (shared/pipeline) applied to, and compared with, the cluster. */
+/**
+ * `orion topics apply|list`: a pipeline's topic catalog (its definition's `topics`) applied to,
+ * and compared with, the cluster.
+ */
 import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { localKafkaBrokers } from '../../localstack/embedded/stack.ts';
@@ -6,9 +9,9 @@ import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics, type TopicApplyReport } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
 import { inspectTopics, type TopicListing } from '../../shared/kafka/topic-inspect.ts';
-import { resolveTopics } from '../../shared/pipeline/index.ts';
+import { resolveTopics } from '../../shared/pipeline/topics.ts';
+import { type PipelineCommandOptions, pipelineOf, withPipelineOption } from './pipeline-option.ts';
 import { formatTable } from './table.ts';
-import { TOPICS } from '../../shared/cdr/pipeline.ts';
 
 /** Runs `fn` with a connected admin client on the local (or `KAFKA_BROKERS`) cluster. */
 export async function withLocalAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
@@ -74,28 +77,30 @@ export function formatTopicListing(topics: readonly TopicListing[]): string {
 
 /** Registers `orion topics …`. */
 export function registerTopicsCommands(program: Command): void {
-  const topics = program.command('topics').description('Topics as code: the catalog in shared/pipeline');
+  const topics = program
+    .command('topics')
+    .description("Topics as code: the catalog of a pipeline's definition");
 
-  topics
-    .command('apply')
+  withPipelineOption(topics.command('apply'))
     .description(
       'Create missing topics, add partitions, fix configs; refuses partition decreases, never deletes',
     )
-    .action(async () => {
+    .action(async (opts: PipelineCommandOptions) => {
+      const pipeline = pipelineOf(opts);
       await withLocalAdmin(async (admin) => {
         const brokers = await clusterBrokerCount(admin);
-        const report = await applyTopics(admin, resolveTopics(brokers, TOPICS));
+        const report = await applyTopics(admin, resolveTopics(brokers, pipeline.topics));
         console.log(formatApplyReport(report, brokers));
       });
     });
 
-  topics
-    .command('list')
+  withPipelineOption(topics.command('list'))
     .description('Every topic with partitions, replication factor and configs; drift from the catalog marked')
-    .action(async () => {
+    .action(async (opts: PipelineCommandOptions) => {
+      const pipeline = pipelineOf(opts);
       await withLocalAdmin(async (admin) => {
         const brokers = await clusterBrokerCount(admin);
-        const listing = await inspectTopics(admin, resolveTopics(brokers, TOPICS));
+        const listing = await inspectTopics(admin, resolveTopics(brokers, pipeline.topics));
         console.log(`Cluster of ${brokers} broker(s).\n${formatTopicListing(listing)}`);
         if (listing.some((t) => t.inCatalog && t.drift.length > 0)) process.exitCode = 4;
       });

@@ -6,16 +6,16 @@
  * consumer of the group, so partitions are spread over them by the group protocol.
  */
 import type { Kafka, Producer } from 'kafkajs';
+import { type EventSourceMappingSettings, onFailureTopicOf } from '../../shared/pipeline/esm-settings.ts';
 import type { ExhaustedRecord } from './batch-processor.ts';
 import { functionArnOf } from './lambda-context.ts';
-import { onFailureTopicOf } from './mapping-config.ts';
 import { buildOnFailureMessage } from './on-failure-record.ts';
 import { Poller } from './poller.ts';
-import type { EmulatorOptions, EventSourceMappingConfig, KafkaHandler, MappingCounters } from './types.ts';
+import type { EmulatorOptions, KafkaEventHandler, MappingCounters } from './types.ts';
 
 /** A running mapping. */
 export interface EventSourceMappingHandle {
-  readonly config: EventSourceMappingConfig;
+  readonly config: EventSourceMappingSettings;
   readonly counters: MappingCounters;
   /** Finishes in-flight batches, commits, disconnects. */
   stop(): Promise<void>;
@@ -28,8 +28,9 @@ export interface StartMappingOptions extends EmulatorOptions {
   readonly kafka: Kafka;
   readonly brokers: readonly string[];
   readonly stage: string;
-  readonly config: EventSourceMappingConfig;
-  readonly handler: KafkaHandler;
+  /** The mapping's AWS settings, validated (see `eventSourceMappingSettings`). */
+  readonly config: EventSourceMappingSettings;
+  readonly handler: KafkaEventHandler;
   /** Producer for the on-failure destination (idempotent, acks=all); required when one is set. */
   readonly producer?: Producer;
   /** Invoked with errors the mapping survives (refused commits …). Default: ignore. */

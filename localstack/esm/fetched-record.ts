@@ -22,7 +22,7 @@ export interface FetchedRecord extends RawKafkaRecord {
 /**
  * Builds a {@link FetchedRecord} from a kafkajs message. A header repeated in the record keeps its
  * last value, as `StageRecord` does.
- * @example toFetchedRecord('cdr.raw.fr', 3, message)
+ * @example toFetchedRecord('orders', 3, message)
  */
 export function toFetchedRecord(topic: string, partition: number, message: KafkaMessage): FetchedRecord {
   const base = stageRecordOf(topic, partition, message);

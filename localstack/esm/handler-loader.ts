@@ -1,24 +1,29 @@
 /**
- * Loads a stage's handler in-process: the TypeScript module `functions/<dir>/handler.ts` (the same
- * code), or with `bundled` the esbuild bundle `dist/functions/<dir>/index.mjs` (the code as
- * deployed). The environment the handlers read at cold start (shared/runtime/config.ts) is set
- * before the first import, as Lambda sets it before the init phase.
+ * Loads a stage's handler in-process: the TypeScript module `<functions root>/<dir>/handler.ts`
+ * (the same code), or with `bundled` the esbuild bundle `dist/functions/<dir>/index.mjs` (the code
+ * as deployed; only the repository's own `functions/` are bundled). The environment the handlers
+ * read at cold start is the pipeline's env contract (`shared/pipeline/environment.ts`) bound to
+ * the local stack, set before the first import, as Lambda sets it before the init phase.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { StageSpec } from '../../shared/pipeline/types.ts';
-import { localStoreEnvironment } from '../embedded/endpoints.ts';
-import type { HandlerSource, KafkaHandler } from './types.ts';
+import { type EnvironmentBindings, stageEnvironment } from '../../shared/pipeline/environment.ts';
+import type { PipelineDefinition, StageSpec } from '../../shared/pipeline/types.ts';
+import { DYNAMODB_LOCAL_REGION, localEndpoints } from '../embedded/endpoints.ts';
+import type { HandlerSource, KafkaEventHandler } from './types.ts';
 
 /** Repository root (this file is `localstack/esm/handler-loader.ts`). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** The repository's own functions, the default functions root of a pipeline. */
+export const REPO_FUNCTIONS_ROOT = resolve(REPO_ROOT, 'functions');
 
 /** Typed error for a handler module that cannot be used. */
 export class HandlerLoadError extends Error {
   override readonly name = 'HandlerLoadError';
   constructor(
-    readonly code: 'HANDLER_NOT_FOUND' | 'HANDLER_NOT_A_FUNCTION',
+    readonly code: 'HANDLER_NOT_FOUND' | 'HANDLER_NOT_A_FUNCTION' | 'HANDLER_NOT_BUNDLED',
     message: string,
   ) {
     super(message);
@@ -26,28 +31,56 @@ export class HandlerLoadError extends Error {
 }
 
 /**
- * Where a stage's handler module lives.
- * @example handlerPathOf(stageSpec('validation'), false) // '<repo>/functions/validation/handler.ts'
+ * Where a stage's handler module lives: `<pipeline.functionsRoot>/<functionDir>/handler.ts`, or
+ * with `bundled` its esbuild bundle `dist/functions/<functionDir>/index.mjs`.
+ * @example handlerPathOf(pipeline, stageOf(pipeline, 'orders'), false) // '<repo>/functions/orders/handler.ts'
  */
-export function handlerPathOf(stage: StageSpec, bundled: boolean): string {
-  return bundled
-    ? resolve(REPO_ROOT, 'dist/functions', stage.functionDir, 'index.mjs')
-    : resolve(REPO_ROOT, 'functions', stage.functionDir, 'handler.ts');
+export function handlerPathOf(pipeline: PipelineDefinition, stage: StageSpec, bundled: boolean): string {
+  const root = resolve(pipeline.functionsRoot ?? REPO_FUNCTIONS_ROOT);
+  if (!bundled) return resolve(root, stage.functionDir, 'handler.ts');
+  if (root !== REPO_FUNCTIONS_ROOT) {
+    throw new HandlerLoadError(
+      'HANDLER_NOT_BUNDLED',
+      `Pipeline "${pipeline.name}" keeps its functions in ${root}; only ${REPO_FUNCTIONS_ROOT} is bundled: run it without --bundled`,
+    );
+  }
+  return resolve(REPO_ROOT, 'dist/functions', stage.functionDir, 'index.mjs');
 }
 
 /**
- * The environment a stage function gets locally (what Lambda and the CDK stack would set).
- * Values already in `process.env` win, so a user can override any of them.
+ * What the stage functions are bound to locally: the local stack's endpoints (or those the user
+ * set in `KAFKA_BROKERS`, `CASSANDRA_CONTACT_POINTS`, `DYNAMODB_ENDPOINT`), plaintext Kafka.
+ * @example localEnvironmentBindings(['127.0.0.1:9092']).kafka // { brokers: '127.0.0.1:9092', auth: 'none' }
  */
-export function stageEnvironment(stage: StageSpec, brokers: readonly string[]): Record<string, string> {
+export function localEnvironmentBindings(
+  brokers: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): EnvironmentBindings {
+  const local = localEndpoints(env);
   return {
-    KAFKA_BROKERS: brokers.join(','),
-    KAFKA_AUTH: 'none',
-    KAFKA_CLIENT_ID: `orion-${stage.name}`,
-    POWERTOOLS_SERVICE_NAME: `orion-${stage.name}`,
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    ...localStoreEnvironment(process.env),
+    kafka: { brokers: brokers.join(','), auth: 'none' },
+    cassandra: {
+      target: 'cassandra',
+      contactPoints: local.cassandraContactPoints.join(','),
+      localDatacenter: local.cassandraDatacenter,
+    },
+    dynamodb: { endpoint: local.dynamodbEndpoint },
+    region: env.AWS_REGION ?? DYNAMODB_LOCAL_REGION,
   };
+}
+
+/**
+ * The environment a stage function gets locally: the pipeline's env contract bound to the local
+ * stack ({@link localEnvironmentBindings}). {@link applyEnvironment} keeps any value the user set.
+ * @example localStageEnvironment(pipeline, stage, ['127.0.0.1:9092']).KAFKA_AUTH // 'none'
+ */
+export function localStageEnvironment(
+  pipeline: PipelineDefinition,
+  stage: StageSpec,
+  brokers: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  return stageEnvironment(pipeline, stage, localEnvironmentBindings(brokers, env));
 }
 
 /** The environment as the user gave it, before any stage's variables were set. */
@@ -65,9 +98,9 @@ export function applyEnvironment(env: Readonly<Record<string, string>>): void {
 
 /**
  * Resolves a handler source to a callable handler, importing the module once per `environment`.
- * @example const handler = await loadHandler({ kind: 'module', path: handlerPathOf(stage, false) });
+ * @example const handler = await loadHandler({ kind: 'module', path: handlerPathOf(pipeline, stage, false) });
  */
-export async function loadHandler(source: HandlerSource, environment?: string): Promise<KafkaHandler> {
+export async function loadHandler(source: HandlerSource, environment?: string): Promise<KafkaEventHandler> {
   if (source.kind === 'function') return source.handler;
   if (!existsSync(source.path)) {
     throw new HandlerLoadError(
@@ -88,5 +121,5 @@ export async function loadHandler(source: HandlerSource, environment?: string): 
       `${source.path} does not export a function "${name}"`,
     );
   }
-  return handler as KafkaHandler;
+  return handler as KafkaEventHandler;
 }

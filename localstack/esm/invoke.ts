@@ -7,7 +7,7 @@ import { encodeKafkaEvent } from '../../shared/kafka/msk-event.ts';
 import type { InvocationOutcome } from './batch-processor.ts';
 import type { FetchedRecord } from './fetched-record.ts';
 import { lambdaContext } from './lambda-context.ts';
-import type { KafkaHandler } from './types.ts';
+import type { KafkaEventHandler } from './types.ts';
 
 /** Typed error for an invocation that ran past the function timeout. */
 export class FunctionTimeoutError extends Error {
@@ -26,7 +26,7 @@ export interface EventSourceInfo {
  * @example await invokeHandler(handler, records, { functionName: 'orion-validation', timeoutMs: 60_000, source })
  */
 export async function invokeHandler(
-  handler: KafkaHandler,
+  handler: KafkaEventHandler,
   records: readonly FetchedRecord[],
   options: { functionName: string; timeoutMs: number; source: EventSourceInfo },
 ): Promise<InvocationOutcome> {

@@ -1,35 +1,40 @@
 /**
- * The local pipeline: every event source mapping of the chosen stages, each with its pollers,
- * invoking the stage handlers in-process. Usable as a library (the main job, the benchmark, the
- * tests) and by `orion run`.
+ * The local pipeline: every event source mapping of the chosen stages of any pipeline definition,
+ * each with its pollers, invoking the stage handlers in-process. Usable as a library (the main
+ * job, the benchmark, the tests) and by `orion run`.
  */
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
-import { eventSourceMappingsOf } from '../../shared/pipeline/index.ts';
-import { STAGES, stageSpec } from '../../shared/cdr/pipeline.ts';
-import type { StageName, StageSpec } from '../../shared/pipeline/types.ts';
+import { functionNameOf, stageOf } from '../../shared/pipeline/definition.ts';
+import {
+  type EventSourceMappingSettings,
+  eventSourceMappingSettings,
+} from '../../shared/pipeline/esm-settings.ts';
+import { eventSourceMappingsOf } from '../../shared/pipeline/mappings.ts';
+import type { PipelineDefinition, StageName, StageSpec } from '../../shared/pipeline/types.ts';
 import { type EventSourceMappingHandle, startEventSourceMapping } from './event-source-mapping.ts';
-import { applyEnvironment, handlerPathOf, loadHandler, stageEnvironment } from './handler-loader.ts';
-import { mappingConfigOf } from './mapping-config.ts';
-import type { EmulatorOptions, EventSourceMappingConfig, HandlerSource, MappingCounters } from './types.ts';
+import { applyEnvironment, handlerPathOf, loadHandler, localStageEnvironment } from './handler-loader.ts';
+import type { EmulatorOptions, HandlerSource, MappingCounters } from './types.ts';
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions extends EmulatorOptions {
+  /** The pipeline whose stages run (e.g. `pipelineNamed('commerce')`, or a test fixture's definition). */
+  readonly pipeline: PipelineDefinition;
   /** Kafka bootstrap servers. */
   readonly brokers: readonly string[];
-  /** Stages to run (default: all, in pipeline order). */
+  /** Stages to run, by name or as specs (default: all, in pipeline order). */
   readonly stages?: readonly (StageName | StageSpec)[];
-  /** Invoke the esbuild bundles (`dist/functions/<stage>/index.mjs`) instead of the sources. */
+  /** Invoke the esbuild bundles (`dist/functions/<functionDir>/index.mjs`) instead of the sources. */
   readonly bundled?: boolean;
   /**
    * Pollers per mapping for some stages (within each stage's `MaximumPollers`), overriding `pollers`:
-   * e.g. `{ storage: 8 }` gives hot storage eight concurrent invocations.
+   * e.g. `{ orders: 8 }` gives the `orders` stage eight concurrent invocations.
    */
   readonly stagePollers?: Partial<Record<string, number>>;
   /** Replace a stage's handler (tests, benchmarks). */
   readonly handlers?: Partial<Record<string, HandlerSource>>;
   /** Override AWS mapping settings for every mapping (tests). */
-  readonly mappingOverrides?: Partial<EventSourceMappingConfig>;
+  readonly mappingOverrides?: Partial<EventSourceMappingSettings>;
   /** Errors the pipeline survives (refused commits during rebalances …). Default: ignored. */
   readonly onError?: (error: unknown) => void;
 }
@@ -57,15 +62,34 @@ export interface PipelineHandle extends RunningPipeline {
 }
 
 /**
- * Starts the event source mappings of the chosen stages.
+ * The validated AWS settings of every mapping of `stage` (one per source topic), with the
+ * function name the pipeline gives the stage and `overrides` applied.
+ * @example mappingSettingsOf(pipeline, stageOf(pipeline, 'orders'))[0].consumerGroupId
+ */
+export function mappingSettingsOf(
+  pipeline: PipelineDefinition,
+  stage: StageSpec,
+  overrides?: Partial<EventSourceMappingSettings>,
+): EventSourceMappingSettings[] {
+  const functionName = functionNameOf(pipeline, stage.name);
+  return eventSourceMappingsOf(stage).map((mapping) =>
+    eventSourceMappingSettings(stage, mapping, { functionName, ...(overrides ? { overrides } : {}) }),
+  );
+}
+
+/**
+ * Starts the event source mappings of the chosen stages of a pipeline.
  *
  * @example
- * const pipeline = await startPipeline({ brokers: ['127.0.0.1:9092'], stages: ['validation'] });
+ * const pipeline = await startPipeline({ pipeline: pipelineNamed('commerce'), brokers: ['127.0.0.1:9092'], stages: ['orders'] });
  * // … later
  * await pipeline.stop();
  */
 export async function startPipeline(options: PipelineOptions): Promise<PipelineHandle> {
-  const stages = (options.stages ?? STAGES).map((s) => (typeof s === 'string' ? stageSpec(s) : s));
+  const { pipeline } = options;
+  const stages = (options.stages ?? pipeline.stages).map((s) =>
+    typeof s === 'string' ? stageOf(pipeline, s) : s,
+  );
   const kafka: Kafka = createKafka({ brokers: options.brokers, auth: 'none', clientId: 'orion-esm' });
   await assertTopicsExist(kafka, stages);
   const producer: Producer = kafka.producer(PRODUCER_CONFIG);
@@ -73,14 +97,16 @@ export async function startPipeline(options: PipelineOptions): Promise<PipelineH
   const mappings: EventSourceMappingHandle[] = [];
   try {
     for (const stage of stages) {
-      applyEnvironment(stageEnvironment(stage, options.brokers));
+      applyEnvironment(localStageEnvironment(pipeline, stage, options.brokers));
       const source = options.handlers?.[stage.name] ?? {
         kind: 'module',
-        path: handlerPathOf(stage, options.bundled ?? false),
+        path: handlerPathOf(pipeline, stage, options.bundled ?? false),
       };
-      for (const mapping of eventSourceMappingsOf(stage)) {
+      const specs = eventSourceMappingsOf(stage);
+      const settings = mappingSettingsOf(pipeline, stage, options.mappingOverrides);
+      for (const [i, config] of settings.entries()) {
         // One execution environment per mapping, as AWS never shares one between its pollers.
-        const handler = await loadHandler(source, mapping.consumerGroupId);
+        const handler = await loadHandler(source, specs[i]!.consumerGroupId);
         const pollers = options.stagePollers?.[stage.name] ?? options.pollers;
         mappings.push(
           await startEventSourceMapping({
@@ -90,7 +116,7 @@ export async function startPipeline(options: PipelineOptions): Promise<PipelineH
             producer,
             stage: stage.name,
             handler,
-            config: mappingConfigOf(stage, mapping, options.mappingOverrides),
+            config,
           }),
         );
       }

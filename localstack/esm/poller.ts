@@ -20,13 +20,16 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { topicPartitionKey } from '../../shared/kafka/msk-event.ts';
+import {
+  type EventSourceMappingSettings,
+  effectiveMaximumRetryAttempts,
+} from '../../shared/pipeline/esm-settings.ts';
 import { type BatchEvent, type ExhaustedRecord, processBatch } from './batch-processor.ts';
 import { type FetchedRecord, toFetchedRecord } from './fetched-record.ts';
 import { type EventSourceInfo, invokeHandler } from './invoke.ts';
-import { effectiveMaximumRetryAttempts } from './mapping-config.ts';
 import { envelopeBytes, MAX_INVOCATION_PAYLOAD_BYTES } from './payload-size.ts';
 import { RecordBuffer } from './record-buffer.ts';
-import type { EventSourceMappingConfig, KafkaHandler, MappingCounters } from './types.ts';
+import type { KafkaEventHandler, MappingCounters } from './types.ts';
 
 /** Most bytes one fetch returns (across partitions), and per partition. */
 const FETCH_MAX_BYTES = 2 * 1024 * 1024;
@@ -38,8 +41,8 @@ const JOIN_TIMEOUT_MS = 30_000;
 /** What a poller needs. */
 export interface PollerDeps {
   readonly kafka: Kafka;
-  readonly config: EventSourceMappingConfig;
-  readonly handler: KafkaHandler;
+  readonly config: EventSourceMappingSettings;
+  readonly handler: KafkaEventHandler;
   readonly source: EventSourceInfo;
   readonly counters: MappingCounters;
   readonly sendToOnFailure: (records: readonly ExhaustedRecord[]) => Promise<void>;
@@ -79,7 +82,7 @@ export class Poller {
       // The broker answers a fetch as soon as there is data: the batching window is applied here.
       maxWaitTimeInMs: 500,
       // Small fetches keep the buffered backlog (and the worker's memory) bounded: a 10 MB fetch
-      // (kafkajs' default) of snappy CDRs is tens of thousands of records held at once.
+      // (kafkajs' default) of snappy records is tens of thousands of records held at once.
       maxBytes: FETCH_MAX_BYTES,
       maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
     });
@@ -101,6 +104,18 @@ export class Poller {
       this.deps.counters.recordsPending -= dropped;
       this.deps.counters.recordsIn -= dropped;
       this.joined();
+    });
+    // A fetch the client cannot decode (e.g. a codec it lacks) crashes and restarts the consumer
+    // over and over without a single record read: say so instead of polling silently.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      deps.onError(
+        new Error(
+          `poller of ${deps.config.topic} (${deps.config.consumerGroupId}): ${payload.error.message}`,
+          {
+            cause: payload.error,
+          },
+        ),
+      );
     });
   }
 

@@ -1,10 +1,12 @@
 /**
- * Entry of a stage worker process: runs one stage's event source mappings with `startPipeline`
+ * Entry of a stage worker process: resolves the pipeline it is told (by name or module), runs one
+ * of its stages' event source mappings with `startPipeline`
  * and reports its counters to the parent every {@link SNAPSHOT_EVERY_MS}. Stops on the parent's
  * `stop` (finish in-flight batches, commit, disconnect) or when the parent goes away; ignores
  * SIGINT/SIGTERM, which a terminal also sends to the whole process group: the parent decides.
  */
 import { type PipelineHandle, startPipeline } from './pipeline.ts';
+import { resolvePipelineReference } from './pipeline-reference.ts';
 import type { FromStageWorker, StageWorkerSnapshot, ToStageWorker } from './stage-worker-protocol.ts';
 
 const SNAPSHOT_EVERY_MS = 200;
@@ -53,18 +55,22 @@ process.on('disconnect', () => void stop());
 process.on('message', (message: ToStageWorker) => {
   switch (message.type) {
     case 'start': {
-      const { type: _type, stage, ...options } = message;
-      startPipeline({
-        ...options,
-        stages: [stage],
-        onError: (error) => {
-          survivedErrors++;
-          // At most one report per second: a rebalance can refuse many commits at once.
-          if (Date.now() - lastErrorReportAt < 1000) return;
-          lastErrorReportAt = Date.now();
-          send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-        },
-      })
+      const { type: _type, pipeline: reference, stage, ...options } = message;
+      resolvePipelineReference(reference)
+        .then((definition) =>
+          startPipeline({
+            ...options,
+            pipeline: definition,
+            stages: [stage],
+            onError: (error) => {
+              survivedErrors++;
+              // At most one report per second: a rebalance can refuse many commits at once.
+              if (Date.now() - lastErrorReportAt < 1000) return;
+              lastErrorReportAt = Date.now();
+              send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+            },
+          }),
+        )
         .then((started) => {
           pipeline = started;
           send({ type: 'started', ...snapshot() });

@@ -2,16 +2,20 @@
  * Messages between the local pipeline and its stage workers (one child process per stage, see
  * `stage-workers.ts`). Everything here crosses the IPC channel, so it is plain data.
  */
+import type { EventSourceMappingSettings } from '../../shared/pipeline/esm-settings.ts';
 import type { StageName } from '../../shared/pipeline/types.ts';
-import type { EmulatorOptions, EventSourceMappingConfig, MappingCounters } from './types.ts';
+import type { PipelineReference } from './pipeline-reference.ts';
+import type { EmulatorOptions, MappingCounters } from './types.ts';
 
 /** What a worker needs to run one stage's mappings. */
 export interface StageWorkerStart extends EmulatorOptions {
   readonly type: 'start';
+  /** The pipeline, by name or module (a definition is not sent: the worker resolves it). */
+  readonly pipeline: PipelineReference;
   readonly stage: StageName;
   readonly brokers: readonly string[];
   readonly bundled: boolean;
-  readonly mappingOverrides?: Partial<EventSourceMappingConfig>;
+  readonly mappingOverrides?: Partial<EventSourceMappingSettings>;
 }
 
 /** Parent → worker. */

@@ -7,10 +7,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { STAGES } from '../../shared/cdr/pipeline.ts';
+import { stageOf } from '../../shared/pipeline/definition.ts';
 import type { StageName } from '../../shared/pipeline/types.ts';
 import { REPO_ROOT } from './handler-loader.ts';
 import { type PipelineOptions, type RunningPipeline, sumPerStage } from './pipeline.ts';
+import { type PipelineModule, pipelineReferenceOf } from './pipeline-reference.ts';
 import type { FromStageWorker, StageWorkerSnapshot, ToStageWorker } from './stage-worker-protocol.ts';
 import type { MappingCounters } from './types.ts';
 
@@ -19,7 +20,7 @@ const WORKER_ENTRY = fileURLToPath(new URL('./stage-worker-main.ts', import.meta
 /**
  * Default V8 old-space limit per worker, MB. As a Lambda function's memory size bounds its
  * runtime, this bounds each worker: V8 otherwise grows a busy worker's heap lazily towards a
- * quarter of the machine's memory (540 MB RSS measured at full speed over 1,000,000 CDRs), while
+ * quarter of the machine's memory (540 MB RSS measured at full speed over 1,000,000 records), while
  * the live set of a worker stays well under 100 MB.
  */
 export const DEFAULT_WORKER_HEAP_MB = 160;
@@ -30,6 +31,11 @@ const STOP_TIMEOUT_MS = 120_000;
 /** Options of {@link startStageWorkers}: those of `startPipeline` that can cross a process boundary. */
 export type StageWorkersOptions = Omit<PipelineOptions, 'handlers' | 'stages'> & {
   readonly stages?: readonly StageName[];
+  /**
+   * The module the workers import `pipeline` from; needed only for a pipeline that is not in
+   * `shared/pipelines.ts` (a test fixture). @default the registry, by `pipeline.name`
+   */
+  readonly pipelineModule?: PipelineModule;
   /** V8 old-space limit of each worker, MB (default {@link DEFAULT_WORKER_HEAP_MB}). */
   readonly workerHeapMb?: number;
 };
@@ -131,18 +137,23 @@ class StageWorker {
  * function handlers cannot cross the process boundary: use `startPipeline` for those.
  *
  * @example
- * const pipeline = await startStageWorkers({ brokers: ['127.0.0.1:9092'] });
- * pipeline.stageTotals().storage?.recordsSucceeded;
+ * const pipeline = await startStageWorkers({ pipeline: pipelineNamed('commerce'), brokers: ['127.0.0.1:9092'] });
+ * pipeline.stageTotals().validation?.recordsSucceeded;
  * await pipeline.stop();
  */
 export async function startStageWorkers(options: StageWorkersOptions): Promise<StageWorkersHandle> {
   const {
-    stages = STAGES.map((s) => s.name),
+    pipeline,
+    pipelineModule,
+    stages = pipeline.stages.map((s) => s.name),
     stagePollers,
     onError = () => {},
     workerHeapMb = DEFAULT_WORKER_HEAP_MB,
     ...common
   } = options;
+  const reference = pipelineReferenceOf(pipeline, pipelineModule);
+  // Unknown stages fail here, with the stages there are, rather than in every worker.
+  for (const stage of stages) stageOf(pipeline, stage);
   const workers = stages.map((stage) => {
     const child = fork(WORKER_ENTRY, [], {
       cwd: REPO_ROOT,
@@ -155,6 +166,7 @@ export async function startStageWorkers(options: StageWorkersOptions): Promise<S
     worker.send({
       type: 'start',
       ...common,
+      pipeline: reference,
       ...(pollers !== undefined ? { pollers } : {}),
       stage,
       bundled: common.bundled ?? false,

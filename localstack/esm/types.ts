@@ -1,41 +1,11 @@
 /**
- * Types of the local Kafka event source mapping (ESM) emulator. Field names follow the AWS
- * `CreateEventSourceMapping` API so that a reader can map each setting to its AWS documentation.
+ * Types of the local Kafka event source mapping (ESM) emulator. The AWS settings of a mapping are
+ * `EventSourceMappingSettings` (`shared/pipeline/esm-settings.ts`, their one owner); these are the
+ * emulator's own knobs, the handler it invokes and its counters.
  */
 
 import type { KafkaEvent } from '../../shared/kafka/msk-event.ts';
-import type { StageName, StartingPosition } from '../../shared/pipeline/types.ts';
-
-/** `FunctionResponseTypes` values accepted for Kafka mappings. */
-export type FunctionResponseType = 'ReportBatchItemFailures';
-
-/** One Kafka event source mapping as the emulator runs it (provisioned mode). */
-export interface EventSourceMappingConfig {
-  /** Name of the function the mapping invokes (for the Lambda context and on-failure metadata). */
-  readonly functionName: string;
-  /** The one topic of the mapping (AWS: `Topics`, exactly one for Kafka). */
-  readonly topic: string;
-  /** `AmazonManagedKafkaEventSourceConfig.ConsumerGroupId`. */
-  readonly consumerGroupId: string;
-  /** `BatchSize`, 1–10 000. */
-  readonly batchSize: number;
-  /** `MaximumBatchingWindowInSeconds`, 0–300. */
-  readonly maximumBatchingWindowInSeconds: number;
-  /** `StartingPosition`, used only when the group has no committed offset. */
-  readonly startingPosition: StartingPosition;
-  /** `MaximumRetryAttempts`: -1 (infinite) or 0–10 000. */
-  readonly maximumRetryAttempts: number;
-  /** `MaximumRecordAgeInSeconds`: -1 (infinite) or 60–604 800. */
-  readonly maximumRecordAgeInSeconds: number;
-  /** `BisectBatchOnFunctionError`. */
-  readonly bisectBatchOnFunctionError: boolean;
-  /** `FunctionResponseTypes`. */
-  readonly functionResponseTypes: readonly FunctionResponseType[];
-  /** `DestinationConfig.OnFailure.Destination`, here only `kafka://<topic>` (or none). */
-  readonly onFailureDestination?: string;
-  /** `ProvisionedPollerConfig`: each poller is one consumer of the group. */
-  readonly provisionedPollers: { readonly minimum: number; readonly maximum: number };
-}
+import type { StageName } from '../../shared/pipeline/types.ts';
 
 /** Settings of the emulator itself (not AWS settings). */
 export interface EmulatorOptions {
@@ -68,14 +38,15 @@ export interface LambdaContextLike {
 }
 
 /**
- * A Lambda handler for Kafka events, as the stage modules export it. It returns (or resolves to) a
- * partial batch response, or nothing; the emulator reads the value with `readBatchResponse`.
+ * Any function the emulator can invoke with a Kafka event, as a handler module exports it (the
+ * stage runtime's `KafkaHandler` is one). It returns (or resolves to) a partial batch response, or
+ * nothing; the emulator reads the value with `readBatchResponse`.
  */
-export type KafkaHandler = (event: KafkaEvent, context: LambdaContextLike) => unknown;
+export type KafkaEventHandler = (event: KafkaEvent, context: LambdaContextLike) => unknown;
 
 /** Where a stage's handler comes from. */
 export type HandlerSource =
-  | { readonly kind: 'function'; readonly handler: KafkaHandler }
+  | { readonly kind: 'function'; readonly handler: KafkaEventHandler }
   | { readonly kind: 'module'; readonly path: string; readonly exportName?: string };
 
 /** Live counters of one event source mapping (all pollers). */

@@ -1,49 +1,48 @@
 /**
- * The main job (`npm start`): the whole CDR pipeline on the local stack, end to end.
- * Stack up (reused when running) → topics apply → hot-storage schema → reference data → the four
- * stages behind the ESM emulator → a generated load across the ten countries → live progress →
- * a report with exact accounting (`stored + rejected + dlq = generated`).
+ * The main job (`npm start`): a whole pipeline on the local stack, end to end. Stack up (reused
+ * when running) → topics apply → the pipeline's stores prepared → its stages behind the ESM
+ * emulator → the backlog of earlier runs drained → a generated load → live progress → wait until
+ * idle → a report with exact accounting (`stored + rejected + dead letters = generated`).
+ * Everything pipeline-specific (the load, the stores, what "stored" means) comes from the
+ * pipeline's local-run module (`shared/pipeline/local-run.ts`).
  */
 
 import { availableParallelism } from 'node:os';
+import type { Admin, Kafka } from 'kafkajs';
 import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../shared/pipeline/index.ts';
-import { STAGES, TOPIC } from '../../shared/cdr/pipeline.ts';
-import { COUNTRY_CODES, type CountryCode } from '../../shared/cdr/countries.ts';
-import { createCassandraClient } from '../../shared/storage/cassandra-client.ts';
-import { cassandraConfigFromEnv } from '../../shared/storage/cassandra-config.ts';
-import { createDynamoDbDocumentClient, dynamoDbConfigFromEnv } from '../../shared/storage/dynamodb-client.ts';
-import { DEFAULT_REFERENCE_DATA_DIR, readReferenceFiles } from '../../shared/storage/reference-files.ts';
-import { loadReferenceData } from '../../shared/storage/reference-loader.ts';
-import { ensureReferenceTables } from '../../shared/storage/reference-table-setup.ts';
-import { applyCdrSchema } from '../../shared/storage/schema-apply.ts';
+import type { LocalRunLoad, LocalRunModule, LocalRunStores } from '../../shared/pipeline/local-run.ts';
+import { resolveTopics } from '../../shared/pipeline/topics.ts';
+import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
+import { DEFAULT_PIPELINE } from '../../shared/pipelines.ts';
 import { localStoreEnvironment } from '../embedded/endpoints.ts';
 import { localKafkaBrokers, stackUp } from '../embedded/stack.ts';
 import { readLag } from '../esm/lag.ts';
 import { type RunningPipeline, type StageTotals, startPipeline } from '../esm/pipeline.ts';
-import { startStageWorkers } from '../esm/stage-workers.ts';
+import { type StageWorkersHandle, startStageWorkers } from '../esm/stage-workers.ts';
 import { generateToKafka } from '../load/generate-to-kafka.ts';
+import { loadLocalRunModule } from '../load/local-run-module.ts';
 import { startCpuMeter } from './cpu-meter.ts';
-import { ExpectedCdrs } from './expected-cdrs.ts';
 import { summarizeLatencies } from './latency.ts';
 import { ProgressView } from './progress.ts';
 import type { MainJobReport } from './report.ts';
-import { lookupStoredAt, sampleStoredRows } from './stored-lookup.ts';
 import { endOffsets, recordsBetween, tallyBetween } from './topic-window.ts';
 import { waitUntilIdle } from './wait-until-idle.ts';
-import { TOPICS } from '../../shared/cdr/pipeline.ts';
 
 /** Options of {@link runMainJob}. */
 export interface MainJobOptions {
-  /** Records to generate across the countries. */
+  /** The pipeline to run; it must name a local-run module (`localRun.module`). */
+  readonly pipeline: PipelineDefinition;
+  /** Records to generate. */
   readonly count: number;
   /** Records per second (0: as fast as the producer goes). */
   readonly rate: number;
+  /** Share (0–1) of records the generator makes invalid on purpose. */
   readonly invalidRatio: number;
   readonly seed: number;
-  readonly countries: readonly CountryCode[];
+  /** Values of the pipeline module's own options (`LocalRunModule.options`); unset → its defaults. */
+  readonly loadOptions: Readonly<Record<string, string | undefined>>;
   /** Kafka brokers of the embedded stack (1, or 3 for RF 3 / min ISR 2). */
   readonly brokers: number;
   /** Run the esbuild bundles instead of the sources. */
@@ -63,10 +62,11 @@ export interface MainJobOptions {
 
 /** Defaults of the main job: a load the 2-core reference machine sustains with a low latency. */
 export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
+  pipeline: DEFAULT_PIPELINE,
   count: 20_000,
   rate: 1_000,
   invalidRatio: 0.05,
-  countries: COUNTRY_CODES,
+  loadOptions: {},
   brokers: 1,
   bundled: false,
   invocationsPerPoller: 3,
@@ -74,12 +74,27 @@ export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
   stallTimeoutMs: 120_000,
 };
 
+/** The Kafka side of a run. */
+interface RunClients {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+}
+
 /**
  * Runs the main job and returns its report (the caller prints it).
  * @example const report = await runMainJob({ ...MAIN_JOB_DEFAULTS, seed: 42, log: console.log });
  */
 export async function runMainJob(options: MainJobOptions): Promise<MainJobReport> {
-  const { log } = options;
+  const { log, pipeline: definition } = options;
+  const localRun = await loadLocalRunModule(definition);
+  // Invalid module options fail before anything starts.
+  const load = localRun.createLoad({
+    count: options.count,
+    rate: options.rate,
+    invalidRatio: options.invalidRatio,
+    seed: options.seed,
+    options: options.loadOptions,
+  });
   log(`== stack up (${options.brokers} broker${options.brokers > 1 ? 's' : ''})`);
   const components = await stackUp({ brokers: options.brokers, log });
   for (const c of components) {
@@ -91,9 +106,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   }
 
   const brokers = localKafkaBrokers();
-  // The stages get their endpoints from the emulator (`stageEnvironment`); this process's own
-  // store clients read the same ones. process.env keeps the user's endpoints only, so a second
-  // run in this process still sees the embedded stack as embedded.
+  // The stages get their endpoints from the emulator (the env contract bound to the local stack);
+  // the module's own store clients read the same ones. process.env keeps the user's endpoints
+  // only, so a second run in this process still sees the embedded stack as embedded.
   const storeEnvironment = { ...process.env, ...localStoreEnvironment() };
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -101,151 +116,160 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const kafka = createKafka({ brokers, auth: 'none', clientId: 'orion-main-job' });
   const admin = kafka.admin();
   await admin.connect();
-  const cassandraConfig = cassandraConfigFromEnv(storeEnvironment);
-  const cassandra = await createCassandraClient(cassandraConfig);
-  const dynamoConfig = dynamoDbConfigFromEnv(storeEnvironment);
-  const dynamo = createDynamoDbDocumentClient(dynamoConfig);
+  let stores: LocalRunStores | undefined;
   try {
     log('== topics apply');
     const brokerCount = await clusterBrokerCount(admin);
-    const applied = await applyTopics(admin, resolveTopics(brokerCount, TOPICS));
+    const applied = await applyTopics(admin, resolveTopics(brokerCount, definition.topics));
     log(`   ${summarizeApply(applied)}`);
 
-    log('== hot storage schema');
-    await cassandra.connect();
-    const schema = await applyCdrSchema(cassandra, { keyspace: cassandraConfig.keyspace });
-    log(`   keyspace ${schema.keyspace}: ${schema.tables.join(', ')} (${schema.ms} ms)`);
+    stores = await localRun.openStores({ pipeline: definition, brokers, env: storeEnvironment, log });
+    await stores.prepare();
 
-    log('== reference data');
-    await ensureReferenceTables(dynamo, dynamoConfig.tablePrefix);
-    const loaded = await loadReferenceData(dynamo, readReferenceFiles(DEFAULT_REFERENCE_DATA_DIR), {
-      prefix: dynamoConfig.tablePrefix,
-    });
-    log(`   ${loaded.map((r) => `${r.table}: ${r.items} items`).join(', ')}`);
-
-    log(
-      `== pipeline: ${STAGES.map((s) => s.name).join(' → ')}${options.bundled ? ' (esbuild bundles)' : ''}`,
-    );
-    const pipelineErrors: unknown[] = [];
-    const pipelineOptions = {
-      brokers,
-      bundled: options.bundled,
-      // Several batches in flight per poller (AWS allows up to 5 for Kafka): hides the produce and
-      // Cassandra round trips, while never two batches of one partition (order is kept).
-      invocationsPerPoller: options.invocationsPerPoller,
-      onError: (error: unknown) => pipelineErrors.push(error),
-    };
-    const workers = options.stageWorkers ? await startStageWorkers(pipelineOptions) : undefined;
-    const pipeline: RunningPipeline = workers ?? (await startPipeline(pipelineOptions));
-    const view = new ProgressView(STAGES.map((s) => s.name));
-
-    // Records left on the pipeline's topics by earlier runs are processed first, so that this
-    // run's accounting starts from an idle pipeline and counts only its own records.
-    const backlog = (await readLag(kafka, admin, STAGES, { withAge: false })).reduce((n, r) => n + r.lag, 0);
-    if (backlog > 0) {
-      log(
-        `== draining ${backlog.toLocaleString('en-US')} record(s) left on the pipeline's topics by earlier runs`,
-      );
-      const drained = await waitUntilIdle({
-        kafka,
-        admin,
-        pipeline,
-        view,
-        rejectedFrom: await endOffsets(admin, TOPIC.rejected),
-        dlqFrom: await endOffsets(admin, TOPIC.dlq),
-        producer: () => ({ generated: 0, generating: false }),
-        stallTimeoutMs: options.stallTimeoutMs,
-      });
-      if (!drained) throw new Error('the backlog of earlier runs did not drain; see `npx orion lag`');
-    }
-    const rejectedBefore = await endOffsets(admin, TOPIC.rejected);
-    const dlqBefore = await endOffsets(admin, TOPIC.dlq);
-    const totalsBefore = pipeline.stageTotals();
-    const cpuMeter = startCpuMeter({
-      ...(workers ? { workers: () => workers.cpuMicros() } : {}),
-      pids: Object.fromEntries(components.map((c) => [c.component, c.pids])),
-    });
-
-    const expected = new ExpectedCdrs();
-    let generating = true;
-    let generated = 0;
-    log(
-      `== generating ${options.count.toLocaleString('en-US')} CDRs over ${options.countries.length} countries ` +
-        `at ${options.rate > 0 ? `${options.rate}/s` : 'full speed'}, ${(options.invalidRatio * 100).toFixed(1)} % invalid, seed ${options.seed}`,
-    );
-    const startedAt = Date.now();
-    const generation = generateToKafka({
-      brokers,
-      countries: options.countries,
-      count: options.count,
-      rate: options.rate,
-      speed: 1,
-      invalidRatio: options.invalidRatio,
-      seed: options.seed,
-      onProduced: (records, at) => expected.add(records, at),
-      onProgress: (r) => {
-        generated = r.produced;
-      },
-    }).finally(() => {
-      generating = false;
-    });
-    const idle = await waitUntilIdle({
-      kafka,
-      admin,
-      pipeline,
-      view,
-      rejectedFrom: rejectedBefore,
-      dlqFrom: dlqBefore,
-      producer: () => ({ generated, generating }),
-      stallTimeoutMs: options.stallTimeoutMs,
-    });
-    const generationReport = await generation;
-    const cpuSeconds = cpuMeter.stop();
-    await pipeline.stop();
-
-    const rejectedAfter = await endOffsets(admin, TOPIC.rejected);
-    const dlqAfter = await endOffsets(admin, TOPIC.dlq);
-    const ids = [...expected.producedAt.keys()];
-    const storedAt = await lookupStoredAt(cassandra, cassandraConfig.keyspace, ids);
-    const latencies: number[] = [];
-    let lastStoredAt = startedAt;
-    for (const [id, at] of storedAt) {
-      const producedAt = expected.producedAt.get(id)!;
-      latencies.push(at - producedAt);
-      if (at > lastStoredAt) lastStoredAt = at;
-    }
-    const rejected = await tallyBetween(kafka, TOPIC.rejected, rejectedBefore, rejectedAfter);
-    const dlq = await tallyBetween(kafka, TOPIC.dlq, dlqBefore, dlqAfter);
-    const samples = await sampleStoredRows(cassandra, cassandraConfig.keyspace, ids.slice(0, 3));
-
-    const storedRecords = storedAt.size + expected.duplicatesAmong(storedAt);
-    return {
-      seed: options.seed,
-      generated: generationReport.produced,
-      refusedByBroker: generationReport.refusedByBroker,
-      expectedByOutcome: generationReport.expected,
-      stored: storedRecords,
-      storedRows: storedAt.size,
-      rejected: recordsBetween(rejectedBefore, rejectedAfter),
-      rejectedByReason: rejected.byReason,
-      rejectedByStage: rejected.byStage,
-      dlq: recordsBetween(dlqBefore, dlqAfter),
-      dlqByReason: dlq.byReason,
-      latency: summarizeLatencies(latencies),
-      generationMs: generationReport.durationMs,
-      endToEndMs: lastStoredAt - startedAt,
-      stageTotals: subtractTotals(pipeline.stageTotals(), totalsBefore),
-      sampleRows: samples,
-      stalled: !idle,
-      pipelineErrors: pipelineErrors.length,
-      ...(workers ? { workerPeakRssMb: workers.peakRssMb() } : {}),
-      cpuSeconds,
-      cores: availableParallelism(),
-    };
+    return await runStages(options, localRun, load, stores, { kafka, admin }, brokers, components);
   } finally {
-    await Promise.allSettled([admin.disconnect(), cassandra.shutdown()]);
-    dynamo.destroy();
+    await Promise.allSettled([admin.disconnect(), stores?.close()]);
   }
+}
+
+/** From the stages' start to the report: the part of the run whose records are counted. */
+async function runStages(
+  options: MainJobOptions,
+  localRun: LocalRunModule,
+  load: LocalRunLoad,
+  stores: LocalRunStores,
+  { kafka, admin }: RunClients,
+  brokers: readonly string[],
+  components: Awaited<ReturnType<typeof stackUp>>,
+): Promise<MainJobReport> {
+  const { log, pipeline: definition } = options;
+  const { labels } = localRun;
+  log(
+    `== pipeline: ${definition.stages.map((s) => s.name).join(' → ')}${options.bundled ? ' (esbuild bundles)' : ''}`,
+  );
+  const pipelineErrors: unknown[] = [];
+  const pipelineOptions = {
+    pipeline: definition,
+    brokers,
+    bundled: options.bundled,
+    // Several batches in flight per poller (AWS allows up to 5 for Kafka): hides the produce and
+    // store round trips, while never two batches of one partition (order is kept).
+    invocationsPerPoller: options.invocationsPerPoller,
+    onError: (error: unknown) => pipelineErrors.push(error),
+  };
+  const workers: StageWorkersHandle | undefined = options.stageWorkers
+    ? await startStageWorkers(pipelineOptions)
+    : undefined;
+  const pipeline: RunningPipeline = workers ?? (await startPipeline(pipelineOptions));
+  const view = new ProgressView(definition.stages.map((s) => s.name));
+  const rejectTopics = [definition.rejectTopic];
+  const deadLetterTopics = definition.deadLetterTopics;
+  const watch = { kafka, admin, definition, pipeline, view, stallTimeoutMs: options.stallTimeoutMs };
+
+  // Records left on the pipeline's topics by earlier runs are processed first, so that this
+  // run's accounting starts from an idle pipeline and counts only its own records.
+  const backlog = (await readLag(kafka, admin, definition.stages, { withAge: false })).reduce(
+    (n, r) => n + r.lag,
+    0,
+  );
+  if (backlog > 0) {
+    log(
+      `== draining ${backlog.toLocaleString('en-US')} record(s) left on the pipeline's topics by earlier runs`,
+    );
+    const drained = await waitUntilIdle({
+      ...watch,
+      rejectedFrom: await endOffsets(admin, rejectTopics),
+      dlqFrom: await endOffsets(admin, deadLetterTopics),
+      producer: () => ({ generated: 0, generating: false }),
+    });
+    if (!drained) throw new Error('the backlog of earlier runs did not drain; see `npx orion lag`');
+  }
+  const rejectedBefore = await endOffsets(admin, rejectTopics);
+  const dlqBefore = await endOffsets(admin, deadLetterTopics);
+  const totalsBefore = pipeline.stageTotals();
+  const cpuMeter = startCpuMeter({
+    ...(workers ? { workers: () => workers.cpuMicros() } : {}),
+    pids: Object.fromEntries(components.map((c) => [c.component, c.pids])),
+  });
+
+  let generating = true;
+  let generated = 0;
+  log(`== generating ${load.description}`);
+  const startedAt = Date.now();
+  const generation = generateToKafka({
+    brokers,
+    load,
+    count: options.count,
+    rate: options.rate,
+    speed: 1,
+    onProduced: (records, at) => load.acknowledged(records, at),
+    onProgress: (r) => {
+      generated = r.produced;
+    },
+  }).finally(() => {
+    generating = false;
+  });
+  const idle = await waitUntilIdle({
+    ...watch,
+    rejectedFrom: rejectedBefore,
+    dlqFrom: dlqBefore,
+    producer: () => ({ generated, generating }),
+  });
+  const generationReport = await generation;
+  const cpuSeconds = cpuMeter.stop();
+  await pipeline.stop();
+
+  const rejectedAfter = await endOffsets(admin, rejectTopics);
+  const dlqAfter = await endOffsets(admin, deadLetterTopics);
+  const ids = [...load.expected.keys()];
+  const landedAt = await stores.landedAt(ids);
+  const { latencies, lastLandedAt } = latenciesOf(load.expected, landedAt, startedAt);
+  const rejected = await tallyBetween(kafka, rejectedBefore, rejectedAfter);
+  const dlq = await tallyBetween(kafka, dlqBefore, dlqAfter);
+  const samples = await stores.samples(ids.slice(0, 3));
+
+  return {
+    pipeline: definition.name,
+    labels,
+    seed: options.seed,
+    generated: generationReport.produced,
+    refusedByBroker: generationReport.refusedByBroker,
+    expectedByOutcome: generationReport.expected,
+    stored: landedAt.size + load.duplicatesAmong(landedAt),
+    storedRows: landedAt.size,
+    rejected: recordsBetween(rejectedBefore, rejectedAfter),
+    rejectedByReason: rejected.byReason,
+    rejectedByStage: rejected.byStage,
+    dlq: recordsBetween(dlqBefore, dlqAfter),
+    dlqByReason: dlq.byReason,
+    latency: summarizeLatencies(latencies),
+    generationMs: generationReport.durationMs,
+    endToEndMs: lastLandedAt - startedAt,
+    stageTotals: subtractTotals(pipeline.stageTotals(), totalsBefore),
+    sampleRows: samples,
+    stalled: !idle,
+    pipelineErrors: pipelineErrors.length,
+    ...(workers ? { workerPeakRssMb: workers.peakRssMb() } : {}),
+    cpuSeconds,
+    cores: availableParallelism(),
+  };
+}
+
+/** Produce → landed latency of every landed id, and when the last one landed. */
+function latenciesOf(
+  producedAt: ReadonlyMap<string, number>,
+  landedAt: ReadonlyMap<string, number>,
+  startedAt: number,
+): { latencies: number[]; lastLandedAt: number } {
+  const latencies: number[] = [];
+  let lastLandedAt = startedAt;
+  for (const [id, at] of landedAt) {
+    const produced = producedAt.get(id);
+    if (produced === undefined) continue;
+    latencies.push(at - produced);
+    if (at > lastLandedAt) lastLandedAt = at;
+  }
+  return { latencies, lastLandedAt };
 }
 
 function summarizeApply(report: Awaited<ReturnType<typeof applyTopics>>): string {

@@ -1,33 +1,42 @@
-/** The main job's final report: outcome counts, latency, throughput, sample rows, accounting. */
-import type cassandra from 'cassandra-driver';
-import { maskImsi, maskMsisdn } from '../../shared/cdr/mask.ts';
+/**
+ * The main job's final report: outcome counts, latency, throughput, sample rows, accounting. The
+ * words for the pipeline's records and its end of line come from its local-run module's labels.
+ */
+import type { LocalRunLabels } from '../../shared/pipeline/local-run.ts';
 import type { StageTotals } from '../esm/pipeline.ts';
 import type { LatencySummary } from './latency.ts';
 
 /** Everything the main job measured. */
 export interface MainJobReport {
+  /** Name of the pipeline that ran. */
+  readonly pipeline: string;
+  /** The pipeline's words for its records and outcomes. */
+  readonly labels: LocalRunLabels;
   readonly seed: number;
   /** Raw records the broker acknowledged. */
   readonly generated: number;
   /** Records the broker refused (over its maximum message size); not part of `generated`. */
   readonly refusedByBroker: number;
-  /** What the generator meant each record to be (`valid` or the reason validation must give). */
+  /** What the generator meant each record to be (the module's outcome names). */
   readonly expectedByOutcome: Readonly<Record<string, number>>;
-  /** Records stored (a row in `cdr_by_id`). */
+  /** Records that went all the way (`labels.landed`), duplicates of a stored id included. */
   readonly stored: number;
+  /** Distinct rows holding them (`labels.landedUnits`). */
   readonly storedRows: number;
   readonly rejected: number;
   readonly rejectedByReason: Readonly<Record<string, number>>;
   readonly rejectedByStage: Readonly<Record<string, number>>;
+  /** Records written to the pipeline's dead-letter topics. */
   readonly dlq: number;
   readonly dlqByReason: Readonly<Record<string, number>>;
-  /** Raw produce acknowledged → row written. */
+  /** Produce acknowledged → stored (`labels.latency`). */
   readonly latency: LatencySummary;
   readonly generationMs: number;
   /** First produce → last row written. */
   readonly endToEndMs: number;
   readonly stageTotals: Readonly<Record<string, StageTotals>>;
-  readonly sampleRows: readonly cassandra.types.Row[];
+  /** A few stored records, one printable line each, personal data masked by the module. */
+  readonly sampleRows: readonly string[];
   /** The run ended because nothing moved any more, not because everything was processed. */
   readonly stalled: boolean;
   readonly pipelineErrors: number;
@@ -61,7 +70,7 @@ function cpuLines(r: MainJobReport): string[] {
   const { microsPerRecord, coreCeilingPerSecond } = cpuCostPerRecord(r);
   return [
     `CPU seconds from first produce to idle: ${entries.map(([name, s]) => `${name} ${s.toFixed(1)}`).join(', ')}`,
-    `  = ${n(microsPerRecord)} µs of CPU per CDR → ${r.cores} cores fully used ≈ ${n(coreCeilingPerSecond)} CDR/s on this machine`,
+    `  = ${n(microsPerRecord)} µs of CPU per ${r.labels.record} → ${r.cores} cores fully used ≈ ${n(coreCeilingPerSecond)} ${r.labels.record}/s on this machine`,
   ];
 }
 
@@ -80,24 +89,27 @@ function counts(title: string, values: Readonly<Record<string, number>>): string
     : [`  ${title}`, ...rows.map(([k, v]) => `    ${k.padEnd(30)} ${n(v).padStart(9)}`)];
 }
 
-/** Renders the report as text (IMSI/MSISDN of the sample rows masked). */
+/** Renders the report as text (the sample lines come masked from the pipeline's module). */
 export function formatMainJobReport(r: MainJobReport): string {
+  const { labels } = r;
   const seconds = Math.max(r.endToEndMs, 1) / 1000;
+  const outcome = (name: string) => `  ${name.padEnd(18)}`;
+  const accounted = r.stored + r.rejected + r.dlq;
   const lines = [
     '',
     '================ ORION local run report ================',
     `generated           ${n(r.generated).padStart(9)}   (seed ${r.seed}${r.refusedByBroker ? `, ${r.refusedByBroker} refused by the broker as too large` : ''})`,
-    `  stored            ${n(r.stored).padStart(9)}   (${n(r.storedRows)} rows in cdr_by_id)`,
-    `  rejected          ${n(r.rejected).padStart(9)}`,
+    `${outcome(labels.landed)}${n(r.stored).padStart(9)}   (${n(r.storedRows)} ${labels.landedUnits})`,
+    `${outcome('rejected')}${n(r.rejected).padStart(9)}`,
     ...counts('rejected by reason', r.rejectedByReason),
     ...counts('rejected by stage', r.rejectedByStage),
-    `  dlq               ${n(r.dlq).padStart(9)}`,
+    `${outcome('dlq')}${n(r.dlq).padStart(9)}`,
     ...counts('dlq by reason', r.dlqByReason),
     '',
-    `end-to-end latency (raw produce → stored), ${n(r.latency.count)} CDRs:`,
+    `end-to-end latency (${labels.latency}), ${n(r.latency.count)} ${labels.record}s:`,
     `  P50 ${ms(r.latency.p50)}   P95 ${ms(r.latency.p95)}   P99 ${ms(r.latency.p99)}   max ${ms(r.latency.max)}`,
     `throughput: generated in ${(r.generationMs / 1000).toFixed(1)} s (${n(Math.round((r.generated * 1000) / Math.max(r.generationMs, 1)))}/s); ` +
-      `all stored in ${seconds.toFixed(1)} s → sustained ${n(Math.round(r.generated / seconds))} CDR/s end to end`,
+      `all ${labels.landed} in ${seconds.toFixed(1)} s → sustained ${n(Math.round(r.generated / seconds))} ${labels.record}/s end to end`,
     '',
     'stages (records in / succeeded / on-failure, invocations, mean invocation ms):',
     ...Object.entries(r.stageTotals).map(
@@ -114,19 +126,10 @@ export function formatMainJobReport(r: MainJobReport): string {
         ]
       : []),
     '',
-    'sample stored rows (cdr_by_id, IMSI/MSISDN masked):',
-    ...r.sampleRows.map((row) => {
-      const fraud = (row.get('fraud_reasons') as string[] | null) ?? [];
-      return (
-        `  ${row.get('cdr_id')}  ${row.get('country')} ${row.get('record_type')}/${row.get('direction')}` +
-        `${row.get('roaming') ? ' roaming' : ''}  imsi ${maskImsi(String(row.get('imsi')))}  msisdn ${maskMsisdn(String(row.get('msisdn')))}  ` +
-        `start ${(row.get('start_time') as Date).toISOString()}  ${row.get('duration_s')} s  ${row.get('volume_bytes')} B  ` +
-        `${row.get('charge_minor_units')} ${row.get('currency')} (minor units)  ${row.get('technology')}/${row.get('region')}  ` +
-        `segment ${row.get('segment')}  fraud ${row.get('fraud_score')}${fraud.length ? ` [${fraud.join(', ')}]` : ''}`
-      );
-    }),
+    `${labels.samples}:`,
+    ...r.sampleRows.map((row) => `  ${row}`),
     '',
-    `accounting: stored ${n(r.stored)} + rejected ${n(r.rejected)} + dlq ${n(r.dlq)} = ${n(r.stored + r.rejected + r.dlq)} ` +
+    `accounting: ${labels.landed} ${n(r.stored)} + rejected ${n(r.rejected)} + dlq ${n(r.dlq)} = ${n(accounted)} ` +
       `${accountingHolds(r) ? '==' : '!='} generated ${n(r.generated)}  → ${accountingHolds(r) ? 'OK' : 'MISMATCH'}`,
   ];
   if (r.stalled) lines.push('the run stopped because nothing moved any more (see `npx orion lag`)');

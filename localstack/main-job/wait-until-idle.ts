@@ -3,7 +3,7 @@
  * flight, twice in a row — while showing live progress; gives up when nothing moved for a while.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { STAGES, TOPIC } from '../../shared/cdr/pipeline.ts';
+import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { readLag } from '../esm/lag.ts';
 import type { RunningPipeline } from '../esm/pipeline.ts';
 import { lagPerStage, type ProgressView } from './progress.ts';
@@ -13,9 +13,11 @@ import { type EndOffsets, endOffsets, recordsBetween } from './topic-window.ts';
 export interface IdleWatch {
   readonly kafka: Kafka;
   readonly admin: Admin;
+  /** The definition: its stages' lag, its reject and dead-letter topics. */
+  readonly definition: PipelineDefinition;
   readonly pipeline: RunningPipeline;
   readonly view: ProgressView;
-  /** Rejected / DLQ counts are shown relative to these snapshots. */
+  /** Rejected / dead-letter counts are shown relative to these snapshots (reject topic, dead-letter topics). */
   readonly rejectedFrom: EndOffsets;
   readonly dlqFrom: EndOffsets;
   /** Records produced so far and whether production goes on (the wait does not end before). */
@@ -26,7 +28,7 @@ export interface IdleWatch {
 
 /**
  * Resolves `true` once idle, `false` when it gave up (stalled).
- * @example const idle = await waitUntilIdle({ kafka, admin, pipeline, view, … });
+ * @example const idle = await waitUntilIdle({ kafka, admin, definition, pipeline, view, … });
  */
 export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
   let quietPolls = 0;
@@ -35,9 +37,9 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, watch.pollMs ?? 1_000));
     const [lag, rejectedNow, dlqNow] = await Promise.all([
-      readLag(watch.kafka, watch.admin, STAGES, { withAge: false }),
-      endOffsets(watch.admin, TOPIC.rejected),
-      endOffsets(watch.admin, TOPIC.dlq),
+      readLag(watch.kafka, watch.admin, watch.definition.stages, { withAge: false }),
+      endOffsets(watch.admin, [watch.definition.rejectTopic]),
+      endOffsets(watch.admin, watch.definition.deadLetterTopics),
     ]);
     const { generated, generating } = watch.producer();
     const stages = watch.pipeline.stageTotals();

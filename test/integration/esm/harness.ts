@@ -8,13 +8,12 @@ import {
   type EventSourceMappingHandle,
   startEventSourceMapping,
 } from '../../../localstack/esm/event-source-mapping.ts';
-import { validateMappingConfig } from '../../../localstack/esm/mapping-config.ts';
-import type {
-  EmulatorOptions,
-  EventSourceMappingConfig,
-  KafkaHandler,
-} from '../../../localstack/esm/types.ts';
+import type { EmulatorOptions, KafkaEventHandler } from '../../../localstack/esm/types.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
+import {
+  type EventSourceMappingSettings,
+  validateEventSourceMappingSettings,
+} from '../../../shared/pipeline/esm-settings.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 
 /** A test's private topics and clients. */
@@ -27,10 +26,10 @@ export interface EsmTestContext {
   readonly dlq: string;
   readonly group: string;
   /** Mapping settings for this test's topic (fast retries, no window). */
-  config(overrides?: Partial<EventSourceMappingConfig>): EventSourceMappingConfig;
+  config(overrides?: Partial<EventSourceMappingSettings>): EventSourceMappingSettings;
   start(
-    handler: KafkaHandler,
-    overrides?: Partial<EventSourceMappingConfig>,
+    handler: KafkaEventHandler,
+    overrides?: Partial<EventSourceMappingSettings>,
     options?: EmulatorOptions,
   ): Promise<EventSourceMappingHandle>;
   /** Produces `count` records `{i}` keyed `k<i>` round-robin over partitions (or as given). */
@@ -70,8 +69,8 @@ export async function esmTestContext(partitions = 1): Promise<EsmTestContext> {
   await producer.connect();
   const mappings: EventSourceMappingHandle[] = [];
 
-  const config = (overrides: Partial<EventSourceMappingConfig> = {}) =>
-    validateMappingConfig({
+  const config = (overrides: Partial<EventSourceMappingSettings> = {}) =>
+    validateEventSourceMappingSettings({
       functionName: 'esm-test',
       topic,
       consumerGroupId: group,

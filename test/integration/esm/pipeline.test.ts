@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handlerPathOf, loadHandler, REPO_ROOT } from '../../../localstack/esm/handler-loader.ts';
 import { startPipeline } from '../../../localstack/esm/pipeline.ts';
+import { CDR_PIPELINE, stageSpec } from '../../../shared/cdr/pipeline.ts';
 import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import type { StageSpec } from '../../../shared/pipeline/types.ts';
 import { type EsmTestContext, esmTestContext, numbered, waitFor } from './harness.ts';
 
@@ -35,6 +35,7 @@ describe('startPipeline', () => {
     };
     const arrived = new Set<string>();
     const pipeline = await startPipeline({
+      pipeline: CDR_PIPELINE,
       brokers: ctx.brokers,
       stages: [first, second],
       pollers: 2,
@@ -90,6 +91,7 @@ describe('startPipeline', () => {
     };
     await expect(
       startPipeline({
+        pipeline: CDR_PIPELINE,
         brokers: ctx.brokers,
         stages: [stage],
         handlers: { validation: { kind: 'function', handler: () => {} } },
@@ -98,7 +100,7 @@ describe('startPipeline', () => {
   });
 
   it('loads the esbuild bundle of a stage with `bundled` (dist/functions/<stage>/index.mjs)', async () => {
-    const path = handlerPathOf(stageSpec('validation'), true);
+    const path = handlerPathOf(CDR_PIPELINE, stageSpec('validation'), true);
     // A fresh clone has no dist/: build the bundles exactly as `npm run build` does.
     if (!existsSync(path)) execFileSync('npx', ['tsx', 'bin/build.ts'], { cwd: REPO_ROOT, stdio: 'ignore' });
     process.env.KAFKA_BROKERS ??= '127.0.0.1:9092';

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLag } from '../../../localstack/esm/lag.ts';
 import { startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
 import { generateToKafka } from '../../../localstack/load/generate-to-kafka.ts';
+import { localRun } from '../../../shared/cdr/local-run.ts';
+import { CDR_PIPELINE, stageSpec, TOPICS } from '../../../shared/cdr/pipeline.ts';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
-import { stageSpec } from '../../../shared/cdr/pipeline.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from './harness.ts';
-import { TOPICS } from '../../../shared/cdr/pipeline.ts';
 
 const { kafkaBrokers: brokers } = testEndpoints();
 const kafka = testKafka('it-stage-workers', brokers);
@@ -27,19 +27,18 @@ afterAll(async () => admin.disconnect());
 
 describe('startStageWorkers', () => {
   it('runs a stage in its own process, reports its counters and memory, and commits on stop', async () => {
-    const pipeline = await startStageWorkers({ brokers, stages: ['validation'] });
+    const pipeline = await startStageWorkers({ pipeline: CDR_PIPELINE, brokers, stages: ['validation'] });
     let stopped = false;
     try {
       const before = pipeline.stageTotals().validation?.recordsSucceeded ?? 0;
-      const generated = await generateToKafka({
-        brokers,
-        countries: ['fr', 'ma'],
+      const load = localRun.createLoad({
         count: 300,
         rate: 0,
-        speed: 1,
         invalidRatio: 0.1,
         seed: Date.now() % 1_000_000,
+        options: { countries: 'fr,ma' },
       });
+      const generated = await generateToKafka({ brokers, load, count: 300, rate: 0, speed: 1 });
       // An oversized invalid record may be refused by the broker: count what it acknowledged.
       expect(generated.produced + generated.refusedByBroker).toBe(300);
       await waitFor(
@@ -66,8 +65,8 @@ describe('startStageWorkers', () => {
   });
 
   it('fails to start with the message the worker met', async () => {
-    await expect(startStageWorkers({ brokers, stages: ['normalization'], pollers: 999 })).rejects.toThrow(
-      /normalization worker could not start: pollers for cdr\.validated must be 1–\d+/,
-    );
+    await expect(
+      startStageWorkers({ pipeline: CDR_PIPELINE, brokers, stages: ['normalization'], pollers: 999 }),
+    ).rejects.toThrow(/normalization worker could not start: pollers for cdr\.validated must be 1–\d+/);
   });
 });

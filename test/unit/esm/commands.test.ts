@@ -1,23 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { parseCountries } from '../../../bin/commands/generate.ts';
 import { formatAge, formatLag } from '../../../bin/commands/lag.ts';
 import { parseStagePollers, parseStages } from '../../../bin/commands/run.ts';
 import type { PartitionLag } from '../../../localstack/esm/lag.ts';
-import { invalidSharesFor } from '../../../localstack/load/generate-to-kafka.ts';
-import { STAGES } from '../../../shared/cdr/pipeline.ts';
 import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
+import { invalidSharesFor, parseCountries } from '../../../shared/cdr/local/cdr-load.ts';
+import { CDR_PIPELINE, STAGES } from '../../../shared/cdr/pipeline.ts';
 
 describe('orion run / lag / generate options', () => {
   it('parses --stages against the pipeline definition', () => {
-    expect(parseStages(undefined)).toBe(STAGES);
-    expect(parseStages('validation, storage').map((s) => s.name)).toEqual(['validation', 'storage']);
-    expect(() => parseStages('validation,nope')).toThrow(/has no stage "nope"/);
+    expect(parseStages(CDR_PIPELINE, undefined)).toBe(STAGES);
+    expect(parseStages(CDR_PIPELINE, 'validation, storage').map((s) => s.name)).toEqual([
+      'validation',
+      'storage',
+    ]);
+    expect(() => parseStages(CDR_PIPELINE, 'validation,nope')).toThrow(/has no stage "nope"/);
   });
 
   it('parses --stage-pollers', () => {
-    expect(parseStagePollers('storage=8,enrichment=4')).toEqual({ storage: 8, enrichment: 4 });
-    expect(() => parseStagePollers('storage=0')).toThrow(/<stage>=<n>/);
-    expect(() => parseStagePollers('nope=2')).toThrow(/has no stage "nope"/);
+    expect(parseStagePollers(CDR_PIPELINE, 'storage=8,enrichment=4')).toEqual({ storage: 8, enrichment: 4 });
+    expect(() => parseStagePollers(CDR_PIPELINE, 'storage=0')).toThrow(/<stage>=<n>/);
+    expect(() => parseStagePollers(CDR_PIPELINE, 'nope=2')).toThrow(/has no stage "nope"/);
   });
 
   it('parses --countries', () => {

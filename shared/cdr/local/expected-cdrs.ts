@@ -1,13 +1,13 @@
 /**
- * What the main job expects to find in storage: the deterministic `cdr_id` of every valid record
- * it produced, with the time the broker acknowledged its raw produce (the start of its
- * end-to-end latency). Computed with the same domain code the stages run, so a stored row can be
+ * What a local run of the CDR pipeline expects to find in storage: the deterministic `cdr_id` of
+ * every valid record it produced, with the time the broker acknowledged its raw produce (the
+ * start of its end-to-end latency). Computed with the same domain code the stages run, so a stored row can be
  * matched to its raw record without any tracing header.
  */
-import type { GeneratedCdr } from '../../shared/cdr/generator/cdr-generator.ts';
-import { normalizeCdr } from '../../shared/cdr/normalization/normalize.ts';
-import { validateRawCdr } from '../../shared/cdr/validation/validate-raw.ts';
-import { isCountryCode } from '../../shared/cdr/countries.ts';
+import { isCountryCode } from '../countries.ts';
+import type { GeneratedCdr } from '../generator/cdr-generator.ts';
+import { normalizeCdr } from '../normalization/normalize.ts';
+import { validateRawCdr } from '../validation/validate-raw.ts';
 
 /** Produce times of the valid records, by cdr_id. */
 export class ExpectedCdrs {
