@@ -29,7 +29,7 @@ export interface PartitionLag {
 
 /**
  * Reads the lag of every mapping of `stages`.
- * @example const rows = await readLag(kafka, admin, STAGES);
+ * @example const rows = await readLag(kafka, admin, pipeline.stages);
  */
 export async function readLag(
   kafka: Kafka,
