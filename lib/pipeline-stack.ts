@@ -14,9 +14,11 @@
 import * as path from 'node:path';
 import {
   CfnOutput,
+  CrossStackReferences,
   aws_iam as iam,
   aws_kms as kms,
   aws_logs as logs,
+  ReferenceStrength,
   Stack,
   type StackProps,
   aws_sns as sns,
@@ -99,6 +101,9 @@ export class PipelineStack extends Stack {
     const logRetention = retentionDays(config.logRetentionDays);
 
     this.ownsPlatform = props.shared === undefined;
+    // Strong references (Export/ImportValue): CloudFormation refuses to remove the network or the
+    // cluster from the owning stack while a pipeline stack still runs on them.
+    if (!this.ownsPlatform) CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     this.platform = props.shared ?? createOrionPlatform(this, config);
     this.network = this.platform.network;
     this.cluster = this.platform.cluster;

@@ -1,49 +1,36 @@
 /**
- * CDK assertions on the default synthesis (MSK Serverless): every resource type of the stack and
- * the properties that matter (encryption, auth, retention, concurrency, mappings, IAM, alarms).
+ * CDK assertions on the default synthesis (the CDR pipeline's stack `Orion-dev`, MSK Serverless):
+ * every resource type of the stack and the properties that matter (encryption, auth, retention,
+ * concurrency, mappings, IAM, alarms), each derived from the pipeline definition.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STAGES, stageSpec, TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
+import { CDR_PIPELINE, STAGES, STORE, stageSpec, TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
 import { REFERENCE_TABLES } from '../../shared/cdr/reference-data/reference-tables.ts';
 import { cdrTableDefinitions } from '../../shared/cdr/storage/cdr-schema.ts';
-import { METRIC, METRICS_NAMESPACE } from '../../shared/observability/metrics.ts';
-import { eventSourceMappingsOf } from '../../shared/pipeline/index.ts';
+import {
+  eventSourceMappingsOf,
+  METRIC,
+  METRICS_NAMESPACE,
+  stageEnvironment,
+} from '../../shared/pipeline/index.ts';
 import { type SynthesizedOrion, synthOrion } from './support/synth-orion.ts';
+import {
+  arnSuffixes,
+  functionNamed,
+  type Resource,
+  resourcesOf,
+  statementsOf as statementsIn,
+} from './support/template-queries.ts';
 
 let synth: SynthesizedOrion;
 let template: Template;
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-const resources = (type: string): Record<string, Resource> =>
-  template.findResources(type) as Record<string, Resource>;
-
+const resources = (type: string) => resourcesOf(template, type);
 /** The stage function resource whose FunctionName is `orion-dev-<stage>`. */
-function stageFunction(stage: string): [string, Resource] {
-  const found = Object.entries(resources('AWS::Lambda::Function')).find(
-    ([, r]) => r.Properties.FunctionName === `orion-dev-${stage}`,
-  );
-  if (!found) throw new Error(`no function for stage ${stage}`);
-  return found;
-}
-
-/** Every policy statement attached (inline) to the role of a function resource. */
-function statementsOf(fn: Resource): Array<Record<string, unknown>> {
-  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(resources('AWS::IAM::Policy'))
-    .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
-    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
-}
-
-/** The literal suffix of an MSK IAM resource ARN built with Fn::Join (`…/<name>`). */
-function arnSuffixes(resource: unknown): string[] {
-  const list = Array.isArray(resource) ? resource : [resource];
-  return list.map((r) => {
-    const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join']?.[1] ?? [r];
-    const last = parts[parts.length - 1];
-    return typeof last === 'string' ? last : JSON.stringify(last);
-  });
-}
+const stageFunction = (stage: string) => functionNamed(template, `orion-dev-${stage}`);
+const statementsOf = (fn: Resource) =>
+  statementsIn(template, fn) as unknown as Array<Record<string, unknown>>;
 
 beforeAll(() => {
   synth = synthOrion();
@@ -173,6 +160,24 @@ describe('stage functions', () => {
     },
   );
 
+  it.each(STAGES.map((s) => s.name))(
+    '%s gets exactly the environment contract stageEnvironment builds',
+    (name) => {
+      const env = (stageFunction(name)[1].Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      const expected = stageEnvironment(CDR_PIPELINE, stageSpec(name), {
+        kafka: { brokers: '<brokers>', auth: 'msk-iam' },
+        envName: 'dev',
+        cassandra: { target: 'keyspaces', keyspace: 'orion_dev', endpoint: '<endpoint>' },
+        dynamodb: { tablePrefixes: { [STORE.reference]: 'orion-dev-' } },
+      });
+      expect(Object.keys(env).sort()).toEqual(['NODE_OPTIONS', ...Object.keys(expected)].sort());
+      for (const [key, value] of Object.entries(expected)) {
+        if (!value.startsWith('<')) expect(env[key], key).toBe(value);
+      }
+    },
+  );
+
   it('reserves concurrency for storage only, one per partition of its source topic', () => {
     const [, storage] = stageFunction('storage');
     const partitions = stageSpec('storage').sourceTopics.reduce((n, t) => n + topicSpec(t).partitions, 0);
@@ -292,6 +297,18 @@ describe('hot storage (Keyspaces)', () => {
       expect(table.Properties.DefaultTimeToLive).toBe(30 * 86_400);
     }
   }, 120_000);
+});
+
+describe('stores keep their logical ids', () => {
+  it('the hot storage under HotStorage, the reference tables under ReferenceTables (their constructId)', () => {
+    const ids = (type: string) => Object.keys(resources(type));
+    expect(ids('AWS::Cassandra::Keyspace')).toEqual([
+      expect.stringMatching(/^HotStorageKeyspace[0-9A-F]{8}$/),
+    ]);
+    for (const id of ids('AWS::DynamoDB::Table').filter((i) => !i.startsWith('Replay'))) {
+      expect(id).toMatch(/^ReferenceTablesTable(cells|subscribers)[0-9A-F]{8}$/);
+    }
+  });
 });
 
 describe('reference tables (DynamoDB)', () => {

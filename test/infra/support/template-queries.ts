@@ -1,0 +1,52 @@
+/**
+ * Queries over a synthesized template the infra tests share: resources by type, a function by
+ * its physical name, the inline IAM statements of a function's role, the names at the end of
+ * MSK IAM resource ARNs.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+
+/** A template resource, as the tests read it. */
+export type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  DependsOn?: string[];
+};
+
+/** An IAM policy statement of a template. */
+export type Statement = { Sid?: string; Action: string | string[]; Resource: unknown };
+
+/** Every resource of `type`, by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+/**
+ * The function whose `FunctionName` is `name`, with its logical id; throws when there is none.
+ * @example functionNamed(template, 'orion-dev-validation')
+ */
+export function functionNamed(template: Template, name: string): [string, Resource] {
+  const found = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(
+    ([, r]) => r.Properties.FunctionName === name,
+  );
+  if (!found) throw new Error(`no function named ${name}`);
+  return found;
+}
+
+/** Every policy statement attached (inline) to the role of a function resource. */
+export function statementsOf(template: Template, fn: Resource): Statement[] {
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** The literal suffix of each MSK IAM resource ARN built with `Fn::Join` (`…/<name>`). */
+export function arnSuffixes(resource: unknown): string[] {
+  const list = Array.isArray(resource) ? resource : [resource];
+  return list.map((r) => {
+    const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join']?.[1] ?? [r];
+    const last = parts[parts.length - 1];
+    return typeof last === 'string' ? last : JSON.stringify(last);
+  });
+}
