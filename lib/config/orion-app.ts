@@ -1,7 +1,7 @@
 /**
  * Builds the ORION CDK app the way `bin/app.ts` (and so `npx cdk synth` / `npx cdk deploy`) does:
  * the configuration read from context, one stack per hosted pipeline (`PIPELINES`; the first,
- * `Orion-<env>` for the CDR pipeline, creates the network and the MSK cluster, every other one
+ * `Orion-<env>` for the default pipeline, creates the network and the MSK cluster, every other one
  * shares them), their tags, the cdk-nag suppressions and checks. The infra test of the documented deploy commands
  * (`test/infra/deploy-variants.test.ts`) calls it too, so the two cannot differ.
  *

@@ -127,7 +127,7 @@ export class OrionKafkaCluster extends Construct {
 
   /**
    * IAM resource ARN of a topic of this cluster.
-   * @example cluster.topicArn('cdr.validated')
+   * @example cluster.topicArn('orders.validated')
    */
   topicArn(topic: string): string {
     return mskResourceArn(this.arnParts, 'topic', topic);
@@ -135,7 +135,7 @@ export class OrionKafkaCluster extends Construct {
 
   /**
    * IAM resource ARN of a consumer group of this cluster.
-   * @example cluster.groupArn('orion-normalization.cdr.validated')
+   * @example cluster.groupArn('orion-enrich.orders.validated')
    */
   groupArn(group: string): string {
     return mskResourceArn(this.arnParts, 'group', group);
@@ -147,7 +147,7 @@ export class OrionKafkaCluster extends Construct {
    * `Connect`, reading exactly `sourceTopics` with exactly `consumerGroups`, and writing the
    * `kafka://` on-failure topic (the mapping writes it with the function's role). The statements
    * come from `eventSourceMappingStatements` (`lib/kafka/msk-grants.ts`), which cites the pages.
-   * @example cluster.grantEventSourceMapping(fn, { sourceTopics: ['cdr.validated'], consumerGroups: ['orion-normalization.cdr.validated'], onFailureTopic: 'cdr.dlq' })
+   * @example cluster.grantEventSourceMapping(fn, { sourceTopics: ['orders.validated'], consumerGroups: ['orion-enrich.orders.validated'], onFailureTopic: 'orders.dlq' })
    */
   grantEventSourceMapping(grantee: iam.IGrantable, access: EventSourceMappingAccess): void {
     this.addStatements(grantee, 'event source mapping', eventSourceMappingStatements(this, access));
@@ -155,7 +155,7 @@ export class OrionKafkaCluster extends Construct {
 
   /**
    * Lets `grantee` produce to exactly `topics` (idempotent producer by default).
-   * @example cluster.grantProduce(fn, ['cdr.normalized', 'cdr.rejected'])
+   * @example cluster.grantProduce(fn, ['orders.enriched', 'orders.rejected'])
    */
   grantProduce(grantee: iam.IGrantable, topics: readonly string[], options: ProduceOptions = {}): void {
     this.addStatements(grantee, 'produce', produceStatements(this, topics, options));
@@ -164,7 +164,7 @@ export class OrionKafkaCluster extends Construct {
   /**
    * Lets `grantee` consume `topics` with `groups` (a group may end with `*`), outside an event
    * source mapping.
-   * @example cluster.grantConsume(fn, { topics: ['cdr.dlq'], groups: ['orion-replay-reader.*'], deleteGroups: true })
+   * @example cluster.grantConsume(fn, { topics: ['orders.dlq'], groups: ['orion-replay-reader.*'], deleteGroups: true })
    */
   grantConsume(grantee: iam.IGrantable, access: ConsumeAccess): void {
     this.addStatements(grantee, 'consume', consumeStatements(this, access));
@@ -173,7 +173,7 @@ export class OrionKafkaCluster extends Construct {
   /**
    * Lets `grantee` create `topics`, add partitions and change their configs (and delete them when
    * `deleteTopics` is set).
-   * @example cluster.grantTopicAdmin(fn, ['cdr.raw.fr'], { deleteTopics: false })
+   * @example cluster.grantTopicAdmin(fn, ['orders.raw'], { deleteTopics: false })
    */
   grantTopicAdmin(grantee: iam.IGrantable, topics: readonly string[], options: TopicAdminOptions = {}): void {
     this.addStatements(grantee, 'topic admin', topicAdminStatements(this, topics, options));

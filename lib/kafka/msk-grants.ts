@@ -84,7 +84,7 @@ export interface EventSourceMappingAccess {
  *
  * @example
  * eventSourceMappingStatements(cluster, {
- *   sourceTopics: ['cdr.validated'], consumerGroups: ['orion-normalization.cdr.validated'], onFailureTopic: 'cdr.dlq',
+ *   sourceTopics: ['orders.validated'], consumerGroups: ['orion-enrich.orders.validated'], onFailureTopic: 'orders.dlq',
  * });
  */
 export function eventSourceMappingStatements(
@@ -146,7 +146,7 @@ export interface ProduceOptions {
 
 /**
  * A producer writing `topics`.
- * @example produceStatements(cluster, ['cdr.validated', 'cdr.rejected'])
+ * @example produceStatements(cluster, ['orders.validated', 'orders.rejected'])
  */
 export function produceStatements(
   cluster: MskGrantTarget,
@@ -185,7 +185,7 @@ export interface ConsumeAccess {
 
 /**
  * A consumer reading `topics` with `groups`.
- * @example consumeStatements(cluster, { topics: ['cdr.dlq'], groups: ['orion-replay-reader.*'], deleteGroups: true })
+ * @example consumeStatements(cluster, { topics: ['orders.dlq'], groups: ['orion-replay-reader.*'], deleteGroups: true })
  */
 export function consumeStatements(cluster: MskGrantTarget, access: ConsumeAccess): iam.PolicyStatement[] {
   return [
@@ -219,7 +219,7 @@ export interface TopicAdminOptions {
 
 /**
  * A topic administrator (create, add partitions, change configs) of exactly `topics`.
- * @example topicAdminStatements(cluster, ['cdr.raw.fr', 'cdr.dlq'], { deleteTopics: false })
+ * @example topicAdminStatements(cluster, ['orders.raw', 'orders.dlq'], { deleteTopics: false })
  */
 export function topicAdminStatements(
   cluster: MskGrantTarget,

@@ -55,7 +55,7 @@ export type MskResourceKind = 'topic' | 'group' | 'transactional-id';
  * The ARN of a topic, group or transactional id of a cluster; `name` may end with `*`.
  *
  * @example
- * mskResourceArn(parts, 'topic', 'cdr.validated') // arn:aws:kafka:eu-west-3:123…:topic/orion-dev/abcd-1/cdr.validated
+ * mskResourceArn(parts, 'topic', 'orders.validated') // arn:aws:kafka:eu-west-3:123…:topic/orion-dev/abcd-1/orders.validated
  */
 export function mskResourceArn(parts: MskClusterArnParts, kind: MskResourceKind, name: string): string {
   return `arn:${parts.partition}:kafka:${parts.region}:${parts.account}:${kind}/${parts.clusterName}/${parts.clusterUuid}/${name}`;
