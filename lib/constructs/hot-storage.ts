@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { StoreUse, TableDefinition } from '../../shared/pipeline/index.ts';
-import { keyspacesTableSpec } from '../../shared/storage/cassandra/keyspaces-table-spec.ts';
+import { keyspacesTableSpec } from '../storage/keyspaces-table-spec.ts';
 
 /** Port of the Keyspaces CQL endpoint (TLS only). */
 export const KEYSPACES_PORT = 9142;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { keyspacesTableSpec } from '../../../lib/storage/keyspaces-table-spec.ts';
 import { CDR_COLUMNS } from '../../../shared/cdr/storage/cdr-row.ts';
 import { CDR_TABLE, cdrTableDefinitions } from '../../../shared/cdr/storage/cdr-schema.ts';
 import { parseCqlSchema } from '../../../shared/storage/cassandra/cql-schema.ts';
 import { createTableCql } from '../../../shared/storage/cassandra/create-table-cql.ts';
-import { keyspacesTableSpec } from '../../../shared/storage/cassandra/keyspaces-table-spec.ts';
 
 describe('schema.cql (the one CQL source)', () => {
   const tables = cdrTableDefinitions();

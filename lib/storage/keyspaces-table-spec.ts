@@ -1,6 +1,18 @@
-import type { TableDefinition } from '../../pipeline/types.ts';
-import { assertTtl } from './cql-schema.ts';
-import { assertKeyspaceName } from './keyspace.ts';
+/**
+ * The schema properties of `AWS::Cassandra::Table`, mapped from a table definition that the CQL
+ * parser (`shared/storage/cassandra/cql-schema.ts`) has already checked. This CDK mapping checks
+ * only what reaches CloudFormation from elsewhere: the keyspace name (deployment configuration,
+ * pipeline infix) and a TTL override (`orion:storageTtlDays`), against what Amazon Keyspaces
+ * accepts ("Quotas for Amazon Keyspaces": keyspace names of at most 48 characters; TTL at most
+ * 630,720,000 s, 20 years), so a bad value fails the synthesis, not the deployment.
+ */
+import type { TableDefinition } from '../../shared/pipeline/index.ts';
+
+/** Amazon Keyspaces' maximum TTL: 630,720,000 s (20 years). */
+const KEYSPACES_MAX_TTL_SECONDS = 630_720_000;
+
+/** Keyspace names ORION creates: lower-case, a letter first, at most 48 characters. */
+const KEYSPACE_NAME = /^[a-z][a-z0-9_]{0,47}$/;
 
 /** A column as `AWS::Cassandra::Table` takes it. */
 export interface KeyspacesColumnSpec {
@@ -40,9 +52,15 @@ export function keyspacesTableSpec(
   options: { keyspaceName: string; ttlSeconds?: number },
 ): KeyspacesTableSpec {
   // A CDK token (e.g. `keyspace.ref`) cannot be validated at synth time: only check literals.
-  if (!options.keyspaceName.includes('${Token')) assertKeyspaceName(options.keyspaceName);
+  if (!options.keyspaceName.includes('${Token') && !KEYSPACE_NAME.test(options.keyspaceName)) {
+    throw new Error(`Keyspace name "${options.keyspaceName}" must match ${KEYSPACE_NAME}`);
+  }
   const ttl = options.ttlSeconds ?? table.defaultTtlSeconds;
-  if (ttl !== undefined) assertTtl(table.name, ttl);
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > KEYSPACES_MAX_TTL_SECONDS)) {
+    throw new Error(
+      `${table.name}: TTL ${ttl} s is outside Amazon Keyspaces' range 0…${KEYSPACES_MAX_TTL_SECONDS} s`,
+    );
+  }
   const column = (c: { name: string; type: string }): KeyspacesColumnSpec => ({
     columnName: c.name,
     columnType: c.type,
