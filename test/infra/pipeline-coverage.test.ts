@@ -5,13 +5,12 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGES, TOPICS } from '../../shared/cdr/pipeline.ts';
 import {
   allEventSourceMappings,
   eventSourceMappingsOf,
   type ResolvedTopic,
   resolveTopics,
-  STAGES,
-  TOPICS,
 } from '../../shared/pipeline/index.ts';
 import { synthOrion } from './support/synth-orion.ts';
 
@@ -40,7 +39,7 @@ describe('topics', () => {
     const [resource] = Object.values(template.findResources('Custom::OrionKafkaTopics')) as Resource[];
     const applied = JSON.parse(resource!.Properties.Topics as string) as ResolvedTopic[];
     expect(applied.map((t) => t.name)).toEqual(TOPICS.map((t) => t.name));
-    const expected = resolveTopics(3);
+    const expected = resolveTopics(3, TOPICS);
     for (const topic of TOPICS) {
       const got = applied.find((t) => t.name === topic.name)!;
       const want = expected.find((t) => t.name === topic.name)!;
@@ -54,7 +53,7 @@ describe('topics', () => {
 
 describe('event source mappings', () => {
   it('has exactly one mapping per (stage, source topic), with its own consumer group', () => {
-    expect(mappings).toHaveLength(allEventSourceMappings().length);
+    expect(mappings).toHaveLength(allEventSourceMappings(STAGES).length);
     const groups = mappings.map(
       (m) =>
         (m.Properties.AmazonManagedKafkaEventSourceConfig as { ConsumerGroupId: string }).ConsumerGroupId,
@@ -110,7 +109,7 @@ describe('event source mappings', () => {
         ...stage.sourceTopics,
         stage.rejectTopic,
         stage.onFailureTopic,
-        stage.outputTopic,
+        ...stage.outputTopics,
       ]) {
         if (topic) expect(names.has(topic), topic).toBe(true);
       }
