@@ -35,12 +35,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { createKafka } from '../../shared/kafka/client.ts';
+import type { PartitionDecrease } from '../../shared/kafka/errors.ts';
 import {
   type ApplyTopicsOptions,
   applyTopics,
   type TopicApplyReport,
 } from '../../shared/kafka/topic-apply.ts';
-import type { PartitionDecrease } from '../../shared/kafka/topic-errors.ts';
 import type { ConfigUpdateRules } from '../../shared/kafka/topic-plan.ts';
 import { createLogger } from '../../shared/observability/logger.ts';
 import type { ResolvedTopic } from '../../shared/pipeline/index.ts';

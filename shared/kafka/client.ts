@@ -14,7 +14,8 @@ const { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } = k
 export type KafkaClient = InstanceType<typeof Kafka>;
 
 import { kafkajsLogCreator } from '../observability/kafkajs-log.ts';
-import type { KafkaAuth } from '../runtime/config.ts';
+import { KafkaError } from './errors.ts';
+import type { KafkaAuth } from './types.ts';
 
 /** What {@link createKafka} needs (a subset of the runtime configuration). */
 export interface KafkaClientOptions {
@@ -29,7 +30,7 @@ export interface KafkaClientOptions {
 
 /**
  * Registers the snappy codec with kafkajs (which has none built in). ORION topics and producers
- * use snappy (ADR-004). Idempotent.
+ * use snappy. Idempotent.
  */
 export function registerSnappyCodec(): void {
   CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
@@ -52,7 +53,8 @@ export function kafkaConfig(options: KafkaClientOptions): KafkaConfig {
   };
   if (options.auth === 'msk-iam') {
     const region = options.region;
-    if (!region) throw new Error('msk-iam authentication needs a region (AWS_REGION)');
+    if (!region)
+      throw new KafkaError('INVALID_CLIENT_CONFIG', 'msk-iam authentication needs a region (AWS_REGION)');
     config.ssl = true;
     config.sasl = {
       mechanism: 'oauthbearer',
@@ -79,7 +81,7 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
 /**
  * Producer settings: idempotent (hence `acks=all`), at most 5 requests in flight (the limit under
  * which Kafka keeps idempotent batches in order), Java-compatible murmur2 partitioning so that a
- * key (IMSI) lands on the same partition whichever client produced it, topics never auto-created.
+ * key lands on the same partition whichever client produced it, topics never auto-created.
  * Retries are bounded so that a broken broker surfaces as failed records within the invocation
  * instead of a Lambda timeout (the event source mapping then retries them).
  */

@@ -1,18 +1,14 @@
 /** Turns a kafkajs message into ORION's {@link StageRecord}. */
 import type { KafkaMessage } from 'kafkajs';
-import type { StageRecord } from '../runtime/stage-record.ts';
+import { headersFromKafkajs } from './headers.ts';
+import type { StageRecord } from './types.ts';
 
 /**
  * The record as the stages see it: numeric offset and timestamp, `null` for an absent key or value,
  * headers as Buffers (a header repeated in the record keeps its last value).
- * @example stageRecordOf('cdr.raw.fr', 3, message).offset // 1200
+ * @example stageRecordOf('orders', 3, message).offset // 1200
  */
 export function stageRecordOf(topic: string, partition: number, message: KafkaMessage): StageRecord {
-  const headers: Record<string, Buffer> = {};
-  for (const [name, v] of Object.entries(message.headers ?? {})) {
-    const value = Array.isArray(v) ? v[v.length - 1] : v;
-    if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
-  }
   return {
     topic,
     partition,
@@ -20,6 +16,6 @@ export function stageRecordOf(topic: string, partition: number, message: KafkaMe
     timestamp: Number(message.timestamp),
     key: message.key ?? null,
     value: message.value ?? null,
-    headers,
+    headers: headersFromKafkajs(message.headers),
   };
 }

@@ -3,7 +3,8 @@
  * records grouped by `"<topic>-<partition>"`, key and value base64-encoded, headers as a list of
  * single-entry objects whose value is an array of byte values.
  */
-import type { StageRecord } from '../runtime/stage-record.ts';
+import { headersFromEvent, headersToEvent } from './headers.ts';
+import type { EventHeaders, HeaderValue, StageRecord } from './types.ts';
 
 /** One record of a Kafka event. */
 export interface KafkaEventRecord {
@@ -18,7 +19,7 @@ export interface KafkaEventRecord {
   /** base64; absent (or null) for a tombstone. */
   value?: string | null;
   /** e.g. `[{ "headerKey": [104, 101] }]`. */
-  headers: Array<Record<string, number[]>>;
+  headers: EventHeaders;
 }
 
 /** The whole Kafka event. */
@@ -47,7 +48,7 @@ export interface KafkaEvent {
  * it did not settle (see `shared/runtime/batch-plan.ts`).
  */
 export interface KafkaItemIdentifier {
-  /** The topic-partition key, e.g. `cdr.raw.fr-3`. */
+  /** The topic-partition key, e.g. `orders-3`. */
   partition: string;
   offset: number;
 }
@@ -62,14 +63,14 @@ export interface KafkaBatchResponse {
   batchItemFailures: BatchItemFailure[];
 }
 
-/** The `records` group key of a topic-partition, e.g. `cdr.raw.fr-3`. */
+/** The `records` group key of a topic-partition, e.g. `orders-3`. */
 export function topicPartitionKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
 /**
  * A record's identifier as ORION writes it in logs and keys in-memory maps: `"<topic>-<partition>@<offset>"`.
- * @example kafkaItemIdentifier('cdr.raw.fr', 3, 1200) // 'cdr.raw.fr-3@1200'
+ * @example kafkaItemIdentifier('orders', 3, 1200) // 'orders-3@1200'
  */
 export function kafkaItemIdentifier(topic: string, partition: number, offset: number): string {
   return `${topic}-${partition}@${offset}`;
@@ -77,7 +78,7 @@ export function kafkaItemIdentifier(topic: string, partition: number, offset: nu
 
 /**
  * The `itemIdentifier` AWS expects in `batchItemFailures` for a Kafka record.
- * @example batchItemIdentifier('cdr.raw.fr', 3, 1200) // { partition: 'cdr.raw.fr-3', offset: 1200 }
+ * @example batchItemIdentifier('orders', 3, 1200) // { partition: 'orders-3', offset: 1200 }
  */
 export function batchItemIdentifier(topic: string, partition: number, offset: number): KafkaItemIdentifier {
   return { partition: topicPartitionKey(topic, partition), offset };
@@ -85,7 +86,7 @@ export function batchItemIdentifier(topic: string, partition: number, offset: nu
 
 /**
  * A readable form of a batch item identifier, for logs and error messages.
- * @example formatItemIdentifier({ partition: 'cdr.raw.fr-3', offset: 1200 }) // 'cdr.raw.fr-3@1200'
+ * @example formatItemIdentifier({ partition: 'orders-3', offset: 1200 }) // 'orders-3@1200'
  */
 export function formatItemIdentifier(id: KafkaItemIdentifier): string {
   return `${id.partition}@${id.offset}`;
@@ -96,11 +97,6 @@ export function decodeKafkaEvent(event: KafkaEvent): StageRecord[] {
   const out: StageRecord[] = [];
   for (const records of Object.values(event.records)) {
     for (const r of records) {
-      // Null prototype: a header named `__proto__` must stay a header, not replace the prototype.
-      const headers: Record<string, Buffer> = Object.create(null);
-      for (const header of r.headers ?? []) {
-        for (const [name, bytes] of Object.entries(header)) headers[name] = Buffer.from(bytes);
-      }
       out.push({
         topic: r.topic,
         partition: r.partition,
@@ -108,7 +104,7 @@ export function decodeKafkaEvent(event: KafkaEvent): StageRecord[] {
         timestamp: Number(r.timestamp),
         key: r.key == null ? null : Buffer.from(r.key, 'base64'),
         value: r.value == null ? null : Buffer.from(r.value, 'base64'),
-        headers,
+        headers: headersFromEvent(r.headers),
       });
     }
   }
@@ -123,7 +119,8 @@ export interface RawKafkaRecord {
   timestamp: number | string;
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Record<string, Buffer | string | undefined>;
+  /** Absent values are skipped (see `headersToEvent`). */
+  headers?: Readonly<Record<string, HeaderValue | undefined>>;
 }
 
 /**
@@ -137,11 +134,6 @@ export function encodeKafkaEvent(
   const grouped: Record<string, KafkaEventRecord[]> = {};
   for (const r of records) {
     const group = topicPartitionKey(r.topic, r.partition);
-    const headers: Array<Record<string, number[]>> = [];
-    for (const [name, v] of Object.entries(r.headers ?? {})) {
-      if (v === undefined) continue;
-      headers.push({ [name]: [...(typeof v === 'string' ? Buffer.from(v) : v)] });
-    }
     const record: KafkaEventRecord = {
       topic: r.topic,
       partition: r.partition,
@@ -149,7 +141,7 @@ export function encodeKafkaEvent(
       timestamp: Number(r.timestamp),
       timestampType: 'CREATE_TIME',
       value: r.value == null ? null : r.value.toString('base64'),
-      headers,
+      headers: headersToEvent(r.headers),
     };
     if (r.key != null) record.key = r.key.toString('base64');
     const list = grouped[group] ?? [];

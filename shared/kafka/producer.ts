@@ -4,24 +4,21 @@
  */
 import { CompressionTypes, type IHeaders, type Message, type TopicMessages } from 'kafkajs';
 import type { KafkaConnections } from './client.ts';
+import { ProduceTimeoutError } from './errors.ts';
+import type { OutgoingHeaders } from './types.ts';
 
 /** One record to produce. */
 export interface OutboundRecord {
   readonly topic: string;
   readonly key: Buffer | string | null;
   readonly value: Buffer | string | null;
-  readonly headers?: Readonly<Record<string, Buffer | string>>;
+  readonly headers?: OutgoingHeaders;
 }
 
 /** Sends a batch of records, all or nothing as far as the caller knows. */
 export interface BatchProducer {
   /** Resolves once every record is acknowledged by all in-sync replicas; rejects otherwise. */
   send(records: readonly OutboundRecord[]): Promise<void>;
-}
-
-/** Raised when the batch was not acknowledged in time. */
-export class ProduceTimeoutError extends Error {
-  override readonly name = 'ProduceTimeoutError';
 }
 
 /** Options of {@link createBatchProducer}. */
@@ -55,7 +52,7 @@ export function toTopicMessages(records: readonly OutboundRecord[]): TopicMessag
  *
  * @example
  * const producer = createBatchProducer(connections, { timeoutMs: 10_000 });
- * await producer.send([{ topic: 'cdr.validated', key: imsi, value: json }]);
+ * await producer.send([{ topic: 'orders', key: customerId, value: json }]);
  */
 export function createBatchProducer(
   connections: KafkaConnections,

@@ -7,12 +7,12 @@
  *
  * @example
  * const report = await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), catalog));
- * report.created // ['cdr.raw.fr', …] on an empty cluster, [] the second time
+ * report.created // ['orders', …] on an empty cluster, [] the second time
  */
 import kafkajs, { type Admin } from 'kafkajs';
 import type { ResolvedTopic } from '../pipeline/index.ts';
+import { isRetryable, KafkaError, type PartitionDecrease, PartitionDecreaseError } from './errors.ts';
 import { describeTopics } from './topic-describe.ts';
-import { type PartitionDecrease, PartitionDecreaseError } from './topic-errors.ts';
 import {
   type ConfigAlteration,
   type ConfigsNotApplied,
@@ -31,7 +31,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * transient errors of a cluster still propagating a new topic.
  *
  * @example
- * await waitForTopics(admin, ['cdr.dlq'], 30_000);
+ * await waitForTopics(admin, ['orders.dlq'], 30_000);
  */
 export async function waitForTopics(
   admin: Admin,
@@ -46,10 +46,13 @@ export async function waitForTopics(
         metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0));
       if (ready) return;
     } catch (error) {
-      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      if (!isRetryable(error) || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline)
-      throw new Error(`Topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+      throw new KafkaError(
+        'TOPICS_NOT_READY',
+        `Topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`,
+      );
     await sleep(200);
   }
 }

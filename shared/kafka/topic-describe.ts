@@ -15,8 +15,8 @@ export async function clusterBrokerCount(admin: Admin): Promise<number> {
  * Describes `names` (default: every non-internal topic) as the planner needs them.
  *
  * @example
- * const existing = await describeTopics(admin, ['cdr.dlq']);
- * existing.get('cdr.dlq')?.partitions // 5
+ * const existing = await describeTopics(admin, ['orders.dlq']);
+ * existing.get('orders.dlq')?.partitions // 5
  */
 export async function describeTopics(
   admin: Admin,

@@ -2,7 +2,7 @@
 import type { Admin } from 'kafkajs';
 import type { ResolvedTopic } from '../pipeline/index.ts';
 import { describeTopics } from './topic-describe.ts';
-import { planTopics, topicDrift } from './topic-plan.ts';
+import { driftOfTopic, planTopics } from './topic-plan.ts';
 
 /** One topic as listed. */
 export interface TopicListing {
@@ -41,7 +41,7 @@ export async function inspectTopics(
       replicationFactor: current?.replicationFactor,
       configs: current ? pick(current.configs) : {},
       inCatalog: true,
-      drift: topicDrift(plan, t.name),
+      drift: driftOfTopic(plan, t.name),
     };
   });
   const others = [...existing.values()]

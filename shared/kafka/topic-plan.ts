@@ -7,7 +7,7 @@
  * topic may be given depends on the cluster (`configRules`: MSK Serverless restricts them).
  */
 import type { ResolvedTopic } from '../pipeline/index.ts';
-import type { PartitionDecrease } from './topic-errors.ts';
+import type { PartitionDecrease } from './errors.ts';
 
 /** A topic as the cluster has it. */
 export interface ExistingTopic {
@@ -239,9 +239,9 @@ function planConfigs(
  * Human-readable drift of one topic from the catalog (empty when it matches).
  *
  * @example
- * topicDrift(plan, 'cdr.dlq') // ['retention.ms 86400000 → 2592000000']
+ * driftOfTopic(plan, 'orders.dlq') // ['retention.ms 86400000 → 2592000000']
  */
-export function topicDrift(plan: TopicPlan, topic: string): string[] {
+export function driftOfTopic(plan: TopicPlan, topic: string): string[] {
   const drift: string[] = [];
   if (plan.create.some((t) => t.name === topic)) drift.push('missing');
   for (const p of plan.increasePartitions.filter((x) => x.topic === topic)) {

@@ -1,10 +1,10 @@
 /**
  * The ORION logger: Powertools Logger (structured JSON, one object per line) with every value
- * passed through {@link redactReplacer}, so no IMSI or MSISDN reaches the logs in clear whatever
- * a caller passes in a message, an attribute or an error.
+ * passed through a redactor (`redact.ts`), so that no personal data reaches the logs in clear
+ * whatever a caller passes in a message, an attribute or an error.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { redactReplacer } from './redact.ts';
+import { createRedactor, redactReplacer } from './redact.ts';
 
 /** Options of {@link createLogger}. */
 export interface CreateLoggerOptions {
@@ -12,6 +12,12 @@ export interface CreateLoggerOptions {
   readonly serviceName?: string;
   /** Keys added to every line, e.g. `{ stage: 'validation' }`. */
   readonly persistentKeys?: Record<string, string>;
+  /**
+   * Field names masked whole beside the always-on masks: the pipeline's
+   * `PipelineDefinition.piiKeys`.
+   * @default none
+   */
+  readonly piiKeys?: readonly string[];
 }
 
 /**
@@ -19,13 +25,15 @@ export interface CreateLoggerOptions {
  * Create it once per execution environment (module scope).
  *
  * @example
- * const logger = createLogger({ persistentKeys: { stage: 'validation' } });
+ * const logger = createLogger({ persistentKeys: { stage: 'validation' }, piiKeys: pipeline.piiKeys });
  * logger.info('batch processed', { records: 500 });
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   return new Logger({
     serviceName: options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'orion',
-    jsonReplacerFn: redactReplacer,
+    jsonReplacerFn: options.piiKeys?.length
+      ? createRedactor({ piiKeys: options.piiKeys }).replacer
+      : redactReplacer,
     ...(options.persistentKeys ? { persistentKeys: options.persistentKeys } : {}),
   });
 }

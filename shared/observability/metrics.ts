@@ -1,28 +1,16 @@
 /**
- * Stage metrics as CloudWatch Embedded Metric Format (Powertools Metrics), namespace `Orion`,
- * dimension `stage`. One batch publishes one EMF line, plus one line per distinct reject reason
- * (dimension `reason`); never one per record.
+ * Stage metrics as CloudWatch Embedded Metric Format (Powertools Metrics), namespace
+ * `METRICS_NAMESPACE`, dimension `stage`. One batch publishes one EMF line, plus one line per
+ * distinct reject reason (dimension `reason`); never one per record. Names and dimensions are
+ * framework vocabulary (`shared/pipeline/metrics.ts`), read by the dashboards and alarms too.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../pipeline/environment.ts';
+import { METRIC, METRIC_DIMENSION } from '../pipeline/metrics.ts';
 import type { StageName } from '../pipeline/types.ts';
 import { quantileSample } from './quantile-sample.ts';
 
-/** CloudWatch namespace of every ORION metric. */
-export const METRICS_NAMESPACE = 'Orion';
-
-/** Metric names, so that dashboards, alarms and tests spell them once. */
-export const METRIC = {
-  recordsIn: 'RecordsIn',
-  recordsForwarded: 'RecordsForwarded',
-  recordsRejected: 'RecordsRejected',
-  /** Records that failed transiently (or whose output was not confirmed): retried by the ESM. */
-  recordsFailed: 'RecordsFailed',
-  /** Records after a failed one in the same partition: not produced, redelivered by the ESM. */
-  recordsHeldBack: 'RecordsHeldBack',
-  batchDurationMs: 'BatchDurationMs',
-  /** now − the CDR's event time, per record, as at most 99 quantile values per batch. */
-  pipelineAgeMs: 'PipelineAgeMs',
-} as const;
+export { METRIC, METRICS_NAMESPACE };
 
 /** Values of `PipelineAgeMs` per batch line (EMF allows 100 values per metric). */
 export const PIPELINE_AGE_SAMPLES = 99;
@@ -47,7 +35,7 @@ export function createStageMetrics(stage: StageName, serviceName?: string): Metr
   const metrics = new Metrics({
     namespace: METRICS_NAMESPACE,
     serviceName: serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'orion',
-    defaultDimensions: { stage },
+    defaultDimensions: { [METRIC_DIMENSION.stage]: stage },
   });
   metrics.setThrowOnEmptyMetrics(false);
   return metrics;
@@ -55,7 +43,7 @@ export function createStageMetrics(stage: StageName, serviceName?: string): Metr
 
 /**
  * Adds a batch's figures to `metrics` and flushes them.
- * @example publishBatchMetrics(metrics, { recordsIn: 500, forwarded: 498, rejectedByReason: { MALFORMED_IMSI: 2 },
+ * @example publishBatchMetrics(metrics, { recordsIn: 500, forwarded: 498, rejectedByReason: { MISSING_FIELD: 2 },
  *   failed: 0, heldBack: 0, durationMs: 12, pipelineAgesMs: ages })
  */
 export function publishBatchMetrics(metrics: Metrics, batch: BatchMetrics): void {
@@ -75,7 +63,7 @@ export function publishBatchMetrics(metrics: Metrics, batch: BatchMetrics): void
   metrics.publishStoredMetrics();
   for (const [reason, count] of Object.entries(batch.rejectedByReason)) {
     const single = metrics.singleMetric();
-    single.addDimension('reason', reason);
+    single.addDimension(METRIC_DIMENSION.reason, reason);
     single.addMetric(METRIC.recordsRejected, MetricUnit.Count, count);
   }
 }

@@ -8,5 +8,7 @@ export * from './environment.ts';
 export * from './errors.ts';
 export * from './esm-settings.ts';
 export * from './mappings.ts';
+export * from './metrics.ts';
+export * from './replay.ts';
 export * from './topics.ts';
 export type * from './types.ts';

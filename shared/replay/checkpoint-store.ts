@@ -1,5 +1,5 @@
 /**
- * Replay job state in DynamoDB (table {@link REPLAY_JOB_TABLE}): the job item with its lock, and
+ * Replay job state in DynamoDB (table `REPLAY_JOB_TABLE`): the job item with its lock, and
  * one checkpoint item per partition. Every write is conditional, so two invocations of the same
  * job can never both advance it, and a checkpoint never moves backwards.
  *
@@ -19,9 +19,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { REPLAY_JOB_TABLE } from '../pipeline/replay.ts';
 import { REPLAY_DEFAULTS } from './constants.ts';
 import { ReplayError } from './errors.ts';
-import { JOB_ITEM_PARTITION, REPLAY_JOB_TABLE } from './job-table.ts';
+import { JOB_ITEM_PARTITION } from './job-table.ts';
 import type { PartitionRange } from './partition-range.ts';
 import { emptyCounters, type ReplayCounters } from './summary.ts';
 

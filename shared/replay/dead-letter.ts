@@ -2,13 +2,13 @@
  * A dead letter as the replay job sees it: the original record (key, bytes, headers, where it
  * came from) and why it failed, whatever format the dead-letter topic holds it in.
  */
-import type { CountryCode } from '../cdr/countries.ts';
+import type { RecordHeaders } from '../kafka/types.ts';
 
 /** Which writer produced the dead letter. */
 export type DeadLetterFormat =
-  /** ORION's stage runtime: the original record with failure headers (`cdr.rejected`). */
+  /** ORION's stage runtime: the original record with failure headers (a reject topic). */
   | 'orion'
-  /** A Lambda event source mapping's Kafka on-failure destination (`cdr.dlq`). */
+  /** A Lambda event source mapping's Kafka on-failure destination (a dead-letter topic). */
   | 'aws-on-failure'
   /** Neither: replayable only to an explicit target. */
   | 'unknown';
@@ -37,15 +37,13 @@ export interface DeadLetter {
   /** The original bytes. */
   readonly value: Buffer | null;
   /** The original record's headers, failure metadata removed. */
-  readonly headers: Readonly<Record<string, Buffer>>;
+  readonly headers: RecordHeaders;
   /** Reason code (ORION) or AWS failure condition, e.g. `RetryAttemptsExhausted`. */
   readonly reason: string;
   /** Human-readable detail, if any (never contains personal data). */
   readonly message?: string;
   /** Stage that failed, if known. */
   readonly stage?: string;
-  /** Country of the CDR, if known. */
-  readonly country?: CountryCode;
   /** When the failure was recorded (epoch ms), if known. */
   readonly failedAt?: number;
   /** Times the original record was already replayed (0 if never). */

@@ -1,9 +1,9 @@
 /**
- * Decodes a record read from `cdr.dlq` or `cdr.rejected` into the original record(s) it holds,
+ * Decodes a record read from a dead-letter or reject topic into the original record(s) it holds,
  * whichever writer produced it:
  *
  * - **ORION** (the stage runtime's rejects): the original key and bytes, with failure headers from
- *   `shared/kafka/record-headers.ts` (reason, stage, source topic/partition/offset, timestamps).
+ *   `shared/kafka/failure-headers.ts` (reason, stage, source topic/partition/offset, timestamps).
  * - **AWS Kafka on-failure destination** (the event source mapping, or the local emulator that
  *   follows it): a JSON document with the invocation metadata (`requestContext`,
  *   `responseContext`, `timestamp`) and the failed records under `payload`, in the shape of the
@@ -11,25 +11,32 @@
  *   value, headers as byte arrays). One such record may hold several original records.
  *
  * Anything else is returned as one `unknown` dead letter holding the record as is.
+ *
+ * An on-failure document names the function and the source topic but not the stage: given the
+ * pipeline's stages, the decoder names it too (the stage reading that topic, else the one whose
+ * function folder the ARN names).
  */
-import { decodeFailureHeaders, FAILURE_HEADER } from '../kafka/record-headers.ts';
-import { rawTopicOf, STAGES } from '../cdr/pipeline.ts';
-import { COUNTRY_CODES, type CountryCode } from '../cdr/countries.ts';
-import type { StageRecord } from '../runtime/stage-record.ts';
+import { decodeFailureHeaders, FAILURE_HEADER } from '../kafka/failure-headers.ts';
+import { headersFromEvent } from '../kafka/headers.ts';
+import type { StageRecord } from '../kafka/types.ts';
+import type { PipelineDefinition } from '../pipeline/types.ts';
 import type { DeadLetter, RecordCoordinates } from './dead-letter.ts';
 import { replayCountOf } from './loop-guard.ts';
+
+/** What the decoder reads of a pipeline: its stages (names, source topics, function folders). */
+export type DeadLetterPipeline = Pick<PipelineDefinition, 'stages'>;
 
 const FAILURE_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(FAILURE_HEADER));
 
 /**
  * The original records a dead-letter record holds (one for ORION and unknown records, one or
- * more for AWS on-failure records).
+ * more for AWS on-failure records). Without `pipeline`, an on-failure record's stage is unknown.
  *
- * @example decodeDeadLetters(recordFromCdrDlq).map((d) => d.reason) // ['RetryAttemptsExhausted']
+ * @example decodeDeadLetters(recordFromDlq, pipeline).map((d) => d.reason) // ['RetryAttemptsExhausted']
  */
-export function decodeDeadLetters(record: StageRecord): DeadLetter[] {
+export function decodeDeadLetters(record: StageRecord, pipeline?: DeadLetterPipeline): DeadLetter[] {
   const at: RecordCoordinates = { topic: record.topic, partition: record.partition, offset: record.offset };
-  return decodeOrion(record, at) ?? decodeAwsOnFailure(record, at) ?? [unknownLetter(record, at)];
+  return decodeOrion(record, at) ?? decodeAwsOnFailure(record, at, pipeline) ?? [unknownLetter(record, at)];
 }
 
 function decodeOrion(record: StageRecord, at: RecordCoordinates): DeadLetter[] | undefined {
@@ -59,7 +66,6 @@ function decodeOrion(record: StageRecord, at: RecordCoordinates): DeadLetter[] |
       reason: meta.reason,
       message: meta.message,
       stage: meta.stage,
-      country: countryOf(meta.sourceTopic, record.value, headers),
       failedAt: meta.failedAt,
       replayCount: replayCountOf(headers),
     },
@@ -84,7 +90,11 @@ interface AwsRecord {
   headers?: unknown;
 }
 
-function decodeAwsOnFailure(record: StageRecord, at: RecordCoordinates): DeadLetter[] | undefined {
+function decodeAwsOnFailure(
+  record: StageRecord,
+  at: RecordCoordinates,
+  pipeline: DeadLetterPipeline | undefined,
+): DeadLetter[] | undefined {
   if (record.value === null || record.value.length < 2 || record.value[0] !== 0x7b /* { */) return undefined;
   let doc: AwsOnFailureDocument;
   try {
@@ -101,30 +111,29 @@ function decodeAwsOnFailure(record: StageRecord, at: RecordCoordinates): DeadLet
     typeof doc.requestContext?.functionArn === 'string' ? doc.requestContext.functionArn : '';
   const failedAt = typeof doc.timestamp === 'string' ? Date.parse(doc.timestamp) : Number.NaN;
   return originals.map((r, index): DeadLetter => {
-    const headers = awsHeaders(r.headers);
+    const headers = headersFromEvent(r.headers);
     const source =
       typeof r.topic === 'string' &&
       Number.isInteger(Number(r.partition)) &&
       Number.isInteger(Number(r.offset))
         ? { topic: r.topic, partition: Number(r.partition), offset: Number(r.offset) }
         : undefined;
-    const value = typeof r.value === 'string' ? Buffer.from(r.value, 'base64') : null;
-    const letter: DeadLetter = {
+    const stage = source && pipeline ? stageOf(pipeline, source.topic, functionArn) : undefined;
+    return {
       at,
       index,
       of: originals.length,
       format: 'aws-on-failure',
       key: typeof r.key === 'string' ? Buffer.from(r.key, 'base64') : null,
-      value,
+      value: typeof r.value === 'string' ? Buffer.from(r.value, 'base64') : null,
       headers,
       reason: condition,
       replayCount: replayCountOf(headers),
-      ...(source ? { source, stage: stageOf(source.topic, functionArn) } : {}),
+      ...(source ? { source } : {}),
+      ...(stage ? { stage } : {}),
       ...(Number.isFinite(Number(r.timestamp)) ? { sourceTimestamp: Number(r.timestamp) } : {}),
       ...(Number.isFinite(failedAt) ? { failedAt } : {}),
     };
-    const country = countryOf(source?.topic, value, headers);
-    return country ? { ...letter, country } : letter;
   });
 }
 
@@ -150,20 +159,6 @@ function awsRecordsOf(payload: unknown): AwsRecord[] {
     .sort((a, b) => Number(a.offset) - Number(b.offset));
 }
 
-/** Headers of an event record: `[{ "name": [bytes…] }, …]`. */
-function awsHeaders(raw: unknown): Record<string, Buffer> {
-  const headers: Record<string, Buffer> = {};
-  if (!Array.isArray(raw)) return headers;
-  for (const entry of raw) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    for (const [name, bytes] of Object.entries(entry as Record<string, unknown>)) {
-      if (Array.isArray(bytes)) headers[name] = Buffer.from(bytes as number[]);
-      else if (typeof bytes === 'string') headers[name] = Buffer.from(bytes);
-    }
-  }
-  return headers;
-}
-
 function unknownLetter(record: StageRecord, at: RecordCoordinates): DeadLetter {
   return {
     at,
@@ -178,35 +173,12 @@ function unknownLetter(record: StageRecord, at: RecordCoordinates): DeadLetter {
   };
 }
 
-/** The stage whose mapping reads `topic` (several stages never share a source topic), or the function named in the ARN. */
-function stageOf(topic: string, functionArn: string): string | undefined {
-  const byTopic = STAGES.find((s) => s.sourceTopics.includes(topic));
-  if (byTopic) return byTopic.name;
-  return STAGES.find((s) => functionArn.includes(s.functionDir))?.name;
-}
-
-const COUNTRIES: ReadonlySet<string> = new Set(COUNTRY_CODES);
-
 /**
- * The CDR's country: from a raw topic name (`cdr.raw.fr`), else from a `country` field of a JSON
- * value (the unified CDR), else from an `orion.country` header.
+ * The stage whose mapping reads `topic` (several stages never share a source topic), or the one
+ * whose function folder the ARN names.
  */
-export function countryOf(
-  topic: string | undefined,
-  value: Buffer | null,
-  headers: Readonly<Record<string, Buffer>>,
-): CountryCode | undefined {
-  const fromTopic = COUNTRY_CODES.find((c) => rawTopicOf(c) === topic);
-  if (fromTopic) return fromTopic;
-  if (value && value[0] === 0x7b) {
-    try {
-      const parsed = JSON.parse(value.toString('utf8')) as { country?: unknown };
-      const c = typeof parsed.country === 'string' ? parsed.country.toLowerCase() : undefined;
-      if (c && COUNTRIES.has(c)) return c as CountryCode;
-    } catch {
-      // Not JSON: no country from the value.
-    }
-  }
-  const fromHeader = headers['orion.country']?.toString('utf8').toLowerCase();
-  return fromHeader && COUNTRIES.has(fromHeader) ? (fromHeader as CountryCode) : undefined;
+function stageOf(pipeline: DeadLetterPipeline, topic: string, functionArn: string): string | undefined {
+  const byTopic = pipeline.stages.find((s) => s.sourceTopics.includes(topic));
+  if (byTopic) return byTopic.name;
+  return pipeline.stages.find((s) => functionArn.includes(s.functionDir))?.name;
 }

@@ -1,16 +1,17 @@
 /**
  * The clients a replay needs, built once per execution environment from validated configuration:
  * Kafka (shared client factory: plaintext locally, MSK IAM in AWS), the shared batched producer,
- * and the DynamoDB checkpoint store (table name from `REPLAY_JOB_TABLE`).
+ * and the DynamoDB checkpoint store (table named by `REPLAY_JOB_TABLE.tableNameVariable`).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Kafka } from 'kafkajs';
 import { createKafka, createKafkaConnections, type KafkaConnections } from '../kafka/client.ts';
 import { type BatchProducer, createBatchProducer } from '../kafka/producer.ts';
+import { REPLAY_JOB_TABLE } from '../pipeline/replay.ts';
 import { loadRuntimeConfig } from '../runtime/config.ts';
 import { createDynamoDbDocumentClient, dynamoDbConfigFromEnv } from '../storage/dynamodb/client.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
-import { ensureReplayJobTable, REPLAY_JOB_TABLE } from './job-table.ts';
+import { ensureReplayJobTable } from './job-table.ts';
 import type { ReplayDeps } from './replay-job.ts';
 
 /** Reused clients of one execution environment. */
@@ -21,8 +22,8 @@ export interface ReplayEnvironment {
   readonly checkpoints: CheckpointStore;
   /** Creates the job table if it is missing — only against a local endpoint (in AWS, CDK owns it). */
   ensureTable(): Promise<void>;
-  /** The dependencies of `runReplay`, with a connected admin client. */
-  deps(extra?: Partial<ReplayDeps>): Promise<ReplayDeps>;
+  /** The dependencies of `runReplay` for `extra.pipeline`, with a connected admin client. */
+  deps(extra: Partial<ReplayDeps> & Pick<ReplayDeps, 'pipeline'>): Promise<ReplayDeps>;
   /** Disconnects (CLI and tests; a Lambda keeps its clients). */
   close(): Promise<void>;
 }
@@ -49,7 +50,7 @@ export function createReplayEnvironment(
   const producer = createBatchProducer(connections, { timeoutMs: config.produceTimeoutMs });
   const dynamoConfig = dynamoDbConfigFromEnv(env as NodeJS.ProcessEnv);
   const doc = createDynamoDbDocumentClient(dynamoConfig);
-  const tableName = env.REPLAY_JOB_TABLE?.trim() || REPLAY_JOB_TABLE.tableName;
+  const tableName = env[REPLAY_JOB_TABLE.tableNameVariable]?.trim() || REPLAY_JOB_TABLE.tableName;
   const checkpoints = new CheckpointStore(doc, tableName);
   let tableReady: Promise<void> | undefined;
 
@@ -66,7 +67,7 @@ export function createReplayEnvironment(
       });
       return tableReady;
     },
-    async deps(extra = {}) {
+    async deps(extra) {
       await this.ensureTable();
       return { kafka, admin: await connections.admin(), producer, checkpoints, ...extra };
     },

@@ -15,15 +15,13 @@ export type SkipReason =
 
 /**
  * `true` when the dead letter matches every filter given. A filter on a field the record does
- * not carry (e.g. a country on an undecodable record) does not match.
+ * not carry (e.g. a source topic on an undecodable record) does not match.
  *
- * @example matchesFilter(letter, { reasons: ['STORAGE_UNAVAILABLE'], countries: ['fr'] })
+ * @example matchesFilter(letter, { reasons: ['STORE_UNAVAILABLE'], sourceTopics: ['orders'] })
  */
 export function matchesFilter(letter: DeadLetter, filter: ReplayFilter): boolean {
   if (filter.reasons && !filter.reasons.includes(letter.reason)) return false;
   if (filter.stages && (letter.stage === undefined || !filter.stages.includes(letter.stage))) return false;
-  if (filter.countries && (letter.country === undefined || !filter.countries.includes(letter.country)))
-    return false;
   if (
     filter.sourceTopics &&
     (letter.source === undefined || !filter.sourceTopics.includes(letter.source.topic))

@@ -1,19 +1,18 @@
 /**
- * Tallies dead letters for `orion dlq inspect`: counts by reason, stage, country, source topic,
- * format and hour of failure, and a few samples — with IMSI/MSISDN masked.
+ * Tallies dead letters for `orion dlq inspect`: counts by reason, stage, source topic, format and
+ * hour of failure, and a few samples — with personal data masked (`shared/observability/redact.ts`).
  */
 import { redactString } from '../observability/redact.ts';
 import type { DeadLetter } from './dead-letter.ts';
 
 /** One sample dead letter, safe to print. */
 export interface DeadLetterSample {
-  /** Where the dead letter sits, e.g. `cdr.dlq-2@41`. */
+  /** Where the dead letter sits, e.g. `orders.dlq-2@41`. */
   readonly at: string;
   readonly format: DeadLetter['format'];
   readonly reason: string;
   readonly stage?: string;
-  readonly country?: string;
-  /** Where the original record came from, e.g. `cdr.raw.fr-3@1200`. */
+  /** Where the original record came from, e.g. `orders-3@1200`. */
   readonly source?: string;
   readonly failedAt?: string;
   readonly replayCount: number;
@@ -32,7 +31,6 @@ export interface DeadLetterStats {
   letters: number;
   byReason: Record<string, number>;
   byStage: Record<string, number>;
-  byCountry: Record<string, number>;
   bySourceTopic: Record<string, number>;
   byFormat: Record<string, number>;
   /** By hour of failure (UTC, `YYYY-MM-DDTHH`), from the failure time or else the record timestamp. */
@@ -46,7 +44,7 @@ const PREVIEW_CHARS = 160;
 /**
  * Accumulates dead letters; read the result with {@link DeadLetterTally.stats}.
  *
- * @example const tally = new DeadLetterTally(3); for (const r of records) tally.addRecord(r.timestamp, decodeDeadLetters(r));
+ * @example const tally = new DeadLetterTally(3); for (const r of records) tally.addRecord(r.timestamp, decodeDeadLetters(r, pipeline));
  */
 export class DeadLetterTally {
   private readonly s: DeadLetterStats = {
@@ -54,7 +52,6 @@ export class DeadLetterTally {
     letters: 0,
     byReason: {},
     byStage: {},
-    byCountry: {},
     bySourceTopic: {},
     byFormat: {},
     byHour: {},
@@ -70,7 +67,6 @@ export class DeadLetterTally {
       this.s.letters += 1;
       bump(this.s.byReason, letter.reason);
       bump(this.s.byStage, letter.stage ?? UNKNOWN);
-      bump(this.s.byCountry, letter.country ?? UNKNOWN);
       bump(this.s.bySourceTopic, letter.source?.topic ?? UNKNOWN);
       bump(this.s.byFormat, letter.format);
       bump(this.s.byHour, new Date(letter.failedAt ?? timestamp).toISOString().slice(0, 13));
@@ -90,7 +86,7 @@ function bump(map: Record<string, number>, key: string): void {
 
 /**
  * A printable, masked view of a dead letter.
- * @example sampleOf(letter).key // '[IMSI]'
+ * @example sampleOf(letter).key // '[ID]'
  */
 export function sampleOf(letter: DeadLetter): DeadLetterSample {
   const { at, source } = letter;
@@ -102,7 +98,6 @@ export function sampleOf(letter: DeadLetter): DeadLetterSample {
     key: letter.key === null ? null : redactString(letter.key.toString('utf8')),
     value: letter.value === null ? null : previewOf(letter.value),
     ...(letter.stage ? { stage: letter.stage } : {}),
-    ...(letter.country ? { country: letter.country } : {}),
     ...(source ? { source: `${source.topic}-${source.partition}@${source.offset}` } : {}),
     ...(letter.failedAt !== undefined ? { failedAt: new Date(letter.failedAt).toISOString() } : {}),
     ...(letter.message ? { message: redactString(letter.message) } : {}),
@@ -110,8 +105,8 @@ export function sampleOf(letter: DeadLetter): DeadLetterSample {
 }
 
 /**
- * The first characters of a value as text, IMSI/MSISDN masked, non-printable bytes escaped.
- * @example previewOf(Buffer.from('208150123456789;0612345678')) // '[IMSI];[MSISDN]'
+ * The first characters of a value as text, personal data masked, non-printable bytes escaped.
+ * @example previewOf(Buffer.from('208150123456789;0612345678')) // '[ID];[NUMBER]'
  */
 export function previewOf(value: Buffer, chars = PREVIEW_CHARS): string {
   const text = value.toString('utf8');

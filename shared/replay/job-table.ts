@@ -1,10 +1,6 @@
 /**
- * The DynamoDB table that holds replay jobs and their per-partition checkpoints, declared as data
- * so that CDK (`lib/`) and the local setup create the same table.
- *
- * Items: one job item (`partition = -1`: request identity, lock owner and lease, status) and one
- * item per source partition (`partition = n`: range `[start, end)`, `next` offset, the batch being
- * published if any, cumulative counters).
+ * Creates the replay job table locally from its definition as data (`REPLAY_JOB_TABLE` in
+ * `shared/pipeline/replay.ts`, which CDK reads too), and names the job's own item.
  */
 import {
   CreateTableCommand,
@@ -13,17 +9,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-/** Definition of the replay job table. */
-export const REPLAY_JOB_TABLE = {
-  /** Default table name; the function reads `REPLAY_JOB_TABLE` from its environment. */
-  tableName: 'orion-replay-jobs',
-  partitionKey: { name: 'jobId', type: 'S' },
-  sortKey: { name: 'partition', type: 'N' },
-  billingMode: 'PAY_PER_REQUEST',
-  /** Epoch seconds after which DynamoDB may delete an item. */
-  timeToLiveAttribute: 'expiresAt',
-} as const;
+import { REPLAY_JOB_TABLE } from '../pipeline/replay.ts';
 
 /** `partition` value of a job's own item. */
 export const JOB_ITEM_PARTITION = -1;

@@ -1,4 +1,6 @@
 /** The loop guard: a record that keeps failing is not replayed forever. */
+import { headerText } from '../kafka/headers.ts';
+import type { ReadHeaders } from '../kafka/types.ts';
 import { REPLAY_HEADER } from './constants.ts';
 
 /**
@@ -6,8 +8,8 @@ import { REPLAY_HEADER } from './constants.ts';
  *
  * @example replayCountOf({ 'orion.replay.count': Buffer.from('2') }) // 2
  */
-export function replayCountOf(headers: Readonly<Record<string, Buffer | undefined>>): number {
-  const raw = headers[REPLAY_HEADER.count]?.toString('utf8');
+export function replayCountOf(headers: ReadHeaders): number {
+  const raw = headerText(headers, REPLAY_HEADER.count);
   const count = raw === undefined ? 0 : Number.parseInt(raw, 10);
   return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }

@@ -21,7 +21,7 @@ export interface PartitionRange {
  * to what the log still holds. Every partition of the topic gets an entry (empty when `start = end`),
  * except with explicit offsets, where only the listed partitions do.
  *
- * @example await resolvePartitionRanges(admin, 'cdr.dlq', { kind: 'time', from: Date.parse('2026-03-12T08:00Z') })
+ * @example await resolvePartitionRanges(admin, 'orders.dlq', { kind: 'time', from: Date.parse('2026-03-12T08:00Z') })
  */
 export async function resolvePartitionRanges(
   admin: Admin,

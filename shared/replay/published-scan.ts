@@ -3,6 +3,7 @@
  * reach their target topics, by their deterministic `orion.replay.id` header.
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { headerText } from '../kafka/headers.ts';
 import { REPLAY_HEADER } from './constants.ts';
 import { readRanges } from './range-reader.ts';
 
@@ -10,7 +11,7 @@ import { readRanges } from './range-reader.ts';
  * The replay ids among `wanted` that appear on `topics` in records written at or after `since`
  * (epoch ms, broker or producer time), up to each partition's current end.
  *
- * @example await findPublishedReplayIds(kafka, admin, ['cdr.raw.fr'], pendingAt - 30_000, new Set(ids))
+ * @example await findPublishedReplayIds(kafka, admin, ['orders'], pendingAt - 30_000, new Set(ids))
  */
 export async function findPublishedReplayIds(
   kafka: Kafka,
@@ -38,7 +39,7 @@ export async function findPublishedReplayIds(
       cursors,
       onRecords: async (_partition, records) => {
         for (const r of records) {
-          const id = r.headers[REPLAY_HEADER.id]?.toString('utf8');
+          const id = headerText(r.headers, REPLAY_HEADER.id);
           if (id !== undefined && wanted.has(id)) found.add(id);
         }
         return found.size === wanted.size ? 'stop' : 'continue';

@@ -2,7 +2,7 @@
  * Reads offset ranges `[next, end)` of a topic's partitions and stops exactly at each range's end.
  *
  * kafkajs has no `assign()`: a consumer always belongs to a group. This reader therefore uses a
- * transient group of its own (`orion-replay-reader.<uuid>`, one member, so it is assigned every
+ * transient group of its own (`REPLAY_READER_GROUP_PREFIX` + a UUID, one member, so it is assigned every
  * partition), never commits an offset (`autoCommit: false`; `seek` then only moves the fetch
  * position), positions each partition with `seek`, pauses a partition as soon as its range is
  * read, and deletes the group when done. It does register that group with the broker while it
@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { stageRecordOf } from '../kafka/kafkajs-record.ts';
-import type { StageRecord } from '../runtime/stage-record.ts';
+import type { StageRecord } from '../kafka/types.ts';
+import { REPLAY_READER_GROUP_PREFIX } from '../pipeline/replay.ts';
 
 /** One partition's part of the range: read offsets `[next, end)`. */
 export interface ReadCursor {
@@ -53,7 +54,7 @@ export interface ReadRangesOptions {
  * Reads the given ranges and returns when each is read or the caller stops.
  *
  * @example
- * await readRanges({ kafka, topic: 'cdr.dlq', cursors: [{ partition: 0, next: 10, end: 20 }],
+ * await readRanges({ kafka, topic: 'orders.dlq', cursors: [{ partition: 0, next: 10, end: 20 }],
  *   onRecords: async (p, records) => { handle(records); return 'continue'; } })
  */
 export async function readRanges(options: ReadRangesOptions): Promise<ReadOutcome> {
@@ -63,7 +64,7 @@ export async function readRanges(options: ReadRangesOptions): Promise<ReadOutcom
   if (pending.size === 0) return { complete: true };
   if (signal?.aborted) return { complete: false };
 
-  const groupId = `orion-replay-reader.${randomUUID()}`;
+  const groupId = `${REPLAY_READER_GROUP_PREFIX}${randomUUID()}`;
   const consumer = kafka.consumer({
     groupId,
     sessionTimeout: 60_000,

@@ -16,7 +16,7 @@
  *   written since the batch was announced) and republishes only those it does not find.
  * This is exactly-once republishing provided the target topics still retain the records of the
  *   unfinished batch (hours of retention vs. a one-minute lease) and nothing else writes the job's
- *   replay ids. Downstream, every CDR also has a deterministic id, so storage stays exactly once
+ *   replay ids. Downstream, a pipeline whose records have deterministic ids stays exactly once
  *   even if a record were replayed twice by two different jobs.
  *
  * A dry run reads and counts only: no produce, no DynamoDB write.
@@ -24,11 +24,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { BatchProducer } from '../kafka/producer.ts';
-import type { StageRecord } from '../runtime/stage-record.ts';
+import type { StageRecord } from '../kafka/types.ts';
 import type { CheckpointStore, PartitionCheckpoint } from './checkpoint-store.ts';
 import { REPLAY_DEFAULTS } from './constants.ts';
 import type { DeadLetter } from './dead-letter.ts';
-import { decodeDeadLetters } from './decode.ts';
+import { type DeadLetterPipeline, decodeDeadLetters } from './decode.ts';
 import { ReplayError } from './errors.ts';
 import { matchesFilter } from './filter.ts';
 import { exceedsLoopGuard } from './loop-guard.ts';
@@ -62,6 +62,11 @@ export interface ReplayDeps {
   /** The shared batched producer (idempotent, `acks=all`, one `sendBatch` per call). */
   readonly producer: BatchProducer;
   readonly checkpoints: CheckpointStore;
+  /**
+   * The pipeline whose dead letters are replayed: names the stage of an on-failure record (which
+   * carries only its source topic and function), so that a `stages` filter matches it.
+   */
+  readonly pipeline: DeadLetterPipeline;
   /** Remaining time of the invocation (Lambda `context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs?: () => number;
   /** Stop before this much time is left (default {@link REPLAY_DEFAULTS.safetyMarginMs}). */
@@ -165,7 +170,7 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
     counters.read = records.length;
     const toSend: ReplayMessage[] = [];
     for (const record of records) {
-      for (const letter of decodeDeadLetters(record)) {
+      for (const letter of decodeDeadLetters(record, deps.pipeline)) {
         const verdict = classify(letter, request);
         if (verdict !== 'replay') {
           counters.skipped[verdict] += 1;

@@ -17,7 +17,7 @@ export interface ReplayMessage extends OutboundRecord {
  * (now): keeping the original one would make the event source mapping's maximum record age send
  * an old record straight back to the DLQ.
  *
- * @example toReplayMessage(letter, 'cdr.raw.fr', 'outage-0312@cdr.dlq-0@12', 'outage-0312')
+ * @example toReplayMessage(letter, 'orders', 'outage-0312@orders.dlq-0@12', 'outage-0312')
  */
 export function toReplayMessage(
   letter: DeadLetter,

@@ -1,6 +1,6 @@
 /** Reads what a topic holds now (all of it, its first or its last records) without a committing group. */
 import type { Admin, Kafka } from 'kafkajs';
-import type { StageRecord } from '../runtime/stage-record.ts';
+import type { StageRecord } from '../kafka/types.ts';
 import { type ReadCursor, readRanges } from './range-reader.ts';
 
 /** Options of {@link scanTopic}. */
@@ -17,7 +17,7 @@ export interface ScanOptions {
  * Delivers the records between each partition's current low and high watermark (fixed when the
  * scan starts) to `onRecords`, partition block by partition block.
  *
- * @example await scanTopic(kafka, admin, 'cdr.dlq', {}, (records) => tally(records))
+ * @example await scanTopic(kafka, admin, 'orders.dlq', {}, (records) => tally(records))
  */
 export async function scanTopic(
   kafka: Kafka,

@@ -15,10 +15,10 @@
 import type { KafkaItemIdentifier } from '../kafka/msk-event.ts';
 import { batchItemIdentifier, topicPartitionKey } from '../kafka/msk-event.ts';
 import type { OutboundRecord } from '../kafka/producer.ts';
-import { TransientError } from './outcome.ts';
+import type { StageRecord } from '../kafka/types.ts';
+import { errorCodeOf, StageContractError } from './errors.ts';
 import { toRejectRecord } from './reject-record.ts';
 import type { RecordResult } from './stage.ts';
-import type { StageRecord } from './stage-record.ts';
 
 /** The records of one topic-partition, in offset order. */
 interface PartitionSlice {
@@ -62,7 +62,10 @@ export function planBatch(
   options: PlanOptions,
 ): BatchPlan {
   if (results.length !== records.length) {
-    throw new Error(`stage returned ${results.length} results for ${records.length} records`);
+    throw new StageContractError(
+      'RESULT_COUNT_MISMATCH',
+      `stage returned ${results.length} results for ${records.length} records`,
+    );
   }
   const partitions = new Map<string, PartitionSlice>();
   records.forEach((r, i) => {
@@ -122,7 +125,7 @@ export interface BatchSettlement {
   readonly failed: number;
   /** Records after a failed one in their partition: redelivered without having failed. */
   readonly heldBack: number;
-  /** Failed records by error code (`TransientError.code`, else the error's name). */
+  /** Failed records by error code (see {@link errorCodeOf}). */
   readonly failureCodes: Record<string, number>;
   /** now − event time of every settled record whose event time is known, ms. */
   readonly pipelineAgesMs: number[];
@@ -157,7 +160,7 @@ export function settleBatch(plan: BatchPlan, produced: boolean, now: number): Ba
         const hasOutput = result.kind === 'forward' || result.kind === 'reject';
         if (record.offset === point || result.kind === 'failed' || (!produced && hasOutput)) {
           failed++;
-          const code = result.kind === 'failed' ? errorCode(result.error) : 'PRODUCE_FAILED';
+          const code = result.kind === 'failed' ? errorCodeOf(result.error) : 'PRODUCE_FAILED';
           failureCodes[code] = (failureCodes[code] ?? 0) + 1;
         } else {
           heldBack++;
@@ -173,11 +176,4 @@ export function settleBatch(plan: BatchPlan, produced: boolean, now: number): Ba
     }
   }
   return { failures, forwarded, rejectedByReason, failed, heldBack, failureCodes, pipelineAgesMs };
-}
-
-/** A stable code for a failure: `TransientError.code`, else the error's name. */
-function errorCode(error: unknown): string {
-  if (error instanceof TransientError) return error.code;
-  if (error instanceof Error) return error.name;
-  return 'UNKNOWN';
 }

@@ -4,9 +4,8 @@
  * message naming the variable and the fix, instead of failing at the first record.
  */
 import { z } from 'zod';
-
-/** How the function authenticates to Kafka. */
-export type KafkaAuth = 'none' | 'msk-iam';
+import type { KafkaAuth } from '../kafka/types.ts';
+import { ConfigError } from './errors.ts';
 
 /** Validated runtime configuration. */
 export interface RuntimeConfig {
@@ -20,17 +19,6 @@ export interface RuntimeConfig {
   readonly serviceName: string;
   /** How long one batched produce may take before it counts as failed, ms. */
   readonly produceTimeoutMs: number;
-}
-
-/** Raised when the environment does not hold a valid configuration. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    /** One line per invalid variable: `NAME: problem. Fix: …`. */
-    readonly problems: readonly string[],
-  ) {
-    super(`Invalid ORION function configuration:\n  - ${problems.join('\n  - ')}`);
-  }
 }
 
 /** How to fix each variable, appended to its error. */

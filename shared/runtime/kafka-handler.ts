@@ -14,13 +14,13 @@ import type { Context } from 'aws-lambda';
 import { createKafka, createKafkaConnections } from '../kafka/client.ts';
 import { decodeKafkaEvent, type KafkaBatchResponse, type KafkaEvent } from '../kafka/msk-event.ts';
 import { type BatchProducer, createBatchProducer } from '../kafka/producer.ts';
+import type { StageRecord } from '../kafka/types.ts';
 import { createLogger } from '../observability/logger.ts';
 import { createStageMetrics, publishBatchMetrics } from '../observability/metrics.ts';
-import { stageSpec } from '../pipeline/stages.ts';
 import { type BatchPlan, planBatch, settleBatch } from './batch-plan.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from './config.ts';
+import { StageContractError, UnsupportedEventError } from './errors.ts';
 import type { RecordResult, Stage } from './stage.ts';
-import type { StageRecord } from './stage-record.ts';
 
 /** Options of {@link createKafkaHandler}; every default is built once, at module scope. */
 export interface KafkaHandlerOptions {
@@ -28,11 +28,17 @@ export interface KafkaHandlerOptions {
   readonly producer?: BatchProducer;
   /** Default: `loadRuntimeConfig()`, read when no `producer` is given. */
   readonly config?: RuntimeConfig;
-  /** Default: a redacting logger with key `stage`. */
+  /** Default: a redacting logger with key `stage`, masking {@link piiKeys} beside the always-on masks. */
   readonly logger?: Logger;
-  /** Default: EMF metrics, namespace `Orion`, dimension `stage`. */
+  /**
+   * Field names whose values the default logger masks whole (the pipeline's
+   * `PipelineDefinition.piiKeys`). Ignored when a `logger` is given.
+   * @default none: only the always-on masks (long digit runs, e-mail addresses)
+   */
+  readonly piiKeys?: readonly string[];
+  /** Default: EMF metrics, namespace `METRICS_NAMESPACE`, dimension `stage`. */
   readonly metrics?: Metrics;
-  /** Default: the stage's reject topic from the pipeline definition. */
+  /** Default: the stage's own reject topic ({@link Stage.rejectTopic}). */
   readonly rejectTopic?: string;
   /** Clock, epoch ms (tests). */
   readonly now?: () => number;
@@ -44,27 +50,32 @@ export interface KafkaHandler {
   close(): Promise<void>;
 }
 
-/** Raised for an event that is not a Kafka event: the invocation fails and is retried whole. */
-export class UnsupportedEventError extends Error {
-  override readonly name = 'UnsupportedEventError';
-}
-
 /**
  * Builds the Lambda handler of a stage. Call it at module scope: configuration is validated and
  * clients are created once per execution environment.
  *
  * @example
- * // functions/validation/handler.ts
- * export const handler = createKafkaHandler(validationStage);
+ * // functions/<stage>/handler.ts
+ * export const handler = createKafkaHandler(myStage(), { piiKeys: MY_PIPELINE.piiKeys });
  */
 export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = {}): KafkaHandler {
   const now = options.now ?? Date.now;
   const config = options.config ?? (options.producer ? undefined : loadRuntimeConfig());
   const logger =
     options.logger ??
-    createLogger({ serviceName: config?.serviceName, persistentKeys: { stage: stage.name } });
+    createLogger({
+      serviceName: config?.serviceName,
+      persistentKeys: { stage: stage.name },
+      ...(options.piiKeys ? { piiKeys: options.piiKeys } : {}),
+    });
   const metrics = options.metrics ?? createStageMetrics(stage.name, config?.serviceName);
-  const rejectTopic = options.rejectTopic ?? stageSpec(stage.name).rejectTopic;
+  const rejectTopic = options.rejectTopic ?? stage.rejectTopic;
+  if (!rejectTopic) {
+    throw new StageContractError(
+      'NO_REJECT_TOPIC',
+      `Stage "${stage.name}" has no reject topic: give the stage one or pass options.rejectTopic`,
+    );
+  }
 
   let closeClients = async () => {};
   let producer = options.producer;

@@ -6,6 +6,9 @@
  * mapping for retry.
  */
 
+/** The error a stage throws for a failure that may succeed later (part of the stage contract). */
+export { TransientError } from './errors.ts';
+
 /** Kafka header values as ORION writes them. */
 export type OutcomeHeaders = Readonly<Record<string, string>>;
 
@@ -14,46 +17,33 @@ export interface ForwardOutcome {
   readonly kind: 'forward';
   /** Destination topic. */
   readonly topic: string;
-  /** Record key (`null` keeps Kafka's default partitioning); stages keep the IMSI key. */
+  /** Record key (`null` keeps Kafka's default partitioning); stages usually keep the input's key. */
   readonly key: string | Buffer | null;
   readonly value: string | Buffer;
   readonly headers?: OutcomeHeaders;
-  /** The CDR's event time (epoch ms), when known: feeds the pipeline-age metric. */
+  /** The record's event time (epoch ms), when known: feeds the pipeline-age metric. */
   readonly eventTimeMs?: number;
 }
 
-/** Reject a record for good: bad data or a business rule. It goes to `cdr.rejected`. */
+/** Reject a record for good: bad data or a business rule. It goes to the stage's reject topic. */
 export interface RejectOutcome {
   readonly kind: 'reject';
-  /** Stable, machine-readable reason code, e.g. `MALFORMED_IMSI`. */
+  /** Stable, machine-readable reason code, e.g. `MISSING_FIELD`. */
   readonly reason: string;
-  /** Human-readable detail; never contains an IMSI or MSISDN in clear. */
+  /** Human-readable detail; never contains personal data in clear. */
   readonly message: string;
 }
 
-/** The record is done and nothing is produced (the storage stage, after its write). */
+/** The record is done and nothing is produced (e.g. a stage that writes to a store). */
 export interface DoneOutcome {
   readonly kind: 'done';
-  /** The CDR's event time (epoch ms), when known: feeds the pipeline-age metric. */
+  /** The record's event time (epoch ms), when known: feeds the pipeline-age metric. */
   readonly eventTimeMs?: number;
 }
 
 export type Outcome = ForwardOutcome | RejectOutcome | DoneOutcome;
 
-/** A failure that may succeed later (storage down, throttling): retried, then sent to the DLQ. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-  constructor(
-    /** Stable code, e.g. `STORAGE_UNAVAILABLE`. */
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Builds a forward outcome. @example forward('cdr.validated', imsi, json) */
+/** Builds a forward outcome. @example forward('orders.validated', customerId, json) */
 export function forward(
   topic: string,
   key: string | Buffer | null,
@@ -63,7 +53,7 @@ export function forward(
   return { kind: 'forward', topic, key, value, ...extra };
 }
 
-/** Builds a reject outcome. @example reject('MALFORMED_IMSI', 'IMSI must have 15 digits') */
+/** Builds a reject outcome. @example reject('MISSING_FIELD', 'order_id is required') */
 export function reject(reason: string, message: string): RejectOutcome {
   return { kind: 'reject', reason, message };
 }

@@ -1,24 +1,25 @@
 /**
- * Builds the record ORION writes to `cdr.rejected` for a rejected input: the original key, the
+ * Builds the record the runtime writes to a stage's reject topic for a rejected input: the original key, the
  * original value bytes and the original headers, plus the failure headers (reason, message,
  * stage, source topic/partition/offset/timestamp, time of failure).
  */
+
+import { encodeFailureHeaders } from '../kafka/failure-headers.ts';
 import type { OutboundRecord } from '../kafka/producer.ts';
-import { encodeFailureHeaders } from '../kafka/record-headers.ts';
+import type { StageRecord } from '../kafka/types.ts';
 import type { RejectOutcome } from './outcome.ts';
-import type { StageRecord } from './stage-record.ts';
 
 /**
- * Largest value kept whole in `cdr.rejected`. A real CDR is under 2 KiB; anything larger is
- * already rejected as oversized, and re-producing a value near the broker's ~1 MB message limit
- * (several of them land in one record batch) would fail the whole batch's produce. Larger values
- * keep their first 64 KiB, with `orion.value.bytes` and `orion.value.truncated: true` saying so.
+ * Largest value kept whole in a reject topic. Pipeline records are typically a few KiB, and
+ * re-producing a value near the broker's ~1 MB message limit (several of them land in one record
+ * batch) would fail the whole batch's produce. Larger values keep their first 64 KiB, with
+ * `orion.value.bytes` and `orion.value.truncated: true` saying so.
  */
 export const REJECT_VALUE_MAX_BYTES = 64 * 1024;
 
 /**
  * The outbound record of a rejected input.
- * @example toRejectRecord(record, reject('UNPARSEABLE', 'not CSV'), 'validation', 'cdr.rejected', Date.now())
+ * @example toRejectRecord(record, reject('UNPARSEABLE', 'not JSON'), 'validation', 'orders.rejected', Date.now())
  */
 export function toRejectRecord(
   record: StageRecord,

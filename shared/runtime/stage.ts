@@ -2,9 +2,10 @@
  * The contract between a stage's domain code and the stage runtime. A stage sees decoded
  * records and returns one result per record; it never touches Kafka or the Lambda event.
  */
+
+import type { StageRecord } from '../kafka/types.ts';
 import type { StageName } from '../pipeline/types.ts';
 import type { Outcome } from './outcome.ts';
-import type { StageRecord } from './stage-record.ts';
 
 /** A record the stage could not process now: reported to the event source mapping for retry. */
 export interface FailedResult {

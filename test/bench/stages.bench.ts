@@ -26,16 +26,16 @@ import type { Kafka, Producer } from 'kafkajs';
 import { localEndpoints } from '../../localstack/embedded/endpoints.ts';
 import { inMemoryReferenceData } from '../../shared/cdr/enrichment/in-memory-reference-data.ts';
 import { generateCdrs } from '../../shared/cdr/generator/cdr-generator.ts';
+import { TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
 import { enrichmentStage } from '../../shared/cdr/stages/enrichment-stage.ts';
 import { normalizationStage } from '../../shared/cdr/stages/normalization-stage.ts';
 import { validationStage } from '../../shared/cdr/stages/validation-stage.ts';
 import { createKafka, createKafkaConnections, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
 import { encodeKafkaEvent, type KafkaEvent } from '../../shared/kafka/msk-event.ts';
 import { type BatchProducer, createBatchProducer, type OutboundRecord } from '../../shared/kafka/producer.ts';
-import { TOPIC, topicSpec } from '../../shared/cdr/pipeline.ts';
+import type { StageRecord } from '../../shared/kafka/types.ts';
 import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
 import type { Stage } from '../../shared/runtime/stage.ts';
-import type { StageRecord } from '../../shared/runtime/stage-record.ts';
 
 const BATCH_SIZES = [100, 1_000, 10_000] as const;
 const RECORDS = 10_000;

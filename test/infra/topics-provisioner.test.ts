@@ -17,8 +17,8 @@ import {
   SERVERLESS_TOPIC_CONFIGS,
   TopicsResourcePropertiesError,
 } from '../../functions/topics-provisioner/handler.ts';
+import { PartitionDecreaseError } from '../../shared/kafka/errors.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
-import { PartitionDecreaseError } from '../../shared/kafka/topic-errors.ts';
 import { type ResolvedTopic, resolveTopics } from '../../shared/pipeline/index.ts';
 import type { TopicSpec } from '../../shared/pipeline/types.ts';
 

@@ -5,9 +5,9 @@
  * Test-only topics, so the catalog's own topics are never disturbed.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PartitionDecreaseError } from '../../../shared/kafka/errors.ts';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount, describeTopics } from '../../../shared/kafka/topic-describe.ts';
-import { PartitionDecreaseError } from '../../../shared/kafka/topic-errors.ts';
 import type { ExistingTopic } from '../../../shared/kafka/topic-plan.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
 import type { TopicSpec } from '../../../shared/pipeline/types.ts';

@@ -4,12 +4,12 @@
  */
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TOPICS } from '../../../shared/cdr/pipeline.ts';
+import { PartitionDecreaseError } from '../../../shared/kafka/errors.ts';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount, describeTopics } from '../../../shared/kafka/topic-describe.ts';
-import { PartitionDecreaseError } from '../../../shared/kafka/topic-errors.ts';
 import { inspectTopics } from '../../../shared/kafka/topic-inspect.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
-import { TOPICS } from '../../../shared/cdr/pipeline.ts';
 import type { TopicSpec } from '../../../shared/pipeline/types.ts';
 import { testKafka, uniqueName } from '../../support/endpoints.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
+import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { loadRuntimeConfig } from '../../../shared/runtime/config.ts';
 import { createKafkaHandler, type KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { forward, reject, TransientError } from '../../../shared/runtime/outcome.ts';

@@ -1,7 +1,7 @@
 /** Helpers shared by the CDR unit tests: stage records and a fixed clock. */
 import type { ValidatedCdr } from '../../../shared/cdr/index.ts';
+import type { StageRecord } from '../../../shared/kafka/types.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
-import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
 
 /** The tests' "now": 2026-03-29 12:00 UTC, the day Europe springs forward. */
 export const NOW = Date.UTC(2026, 2, 29, 12);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaConnections } from '../../../shared/kafka/client.ts';
-import { createBatchProducer, ProduceTimeoutError, toTopicMessages } from '../../../shared/kafka/producer.ts';
+import { ProduceTimeoutError } from '../../../shared/kafka/errors.ts';
+import { createBatchProducer, toTopicMessages } from '../../../shared/kafka/producer.ts';
 
 describe('toTopicMessages', () => {
   it('groups by topic and keeps record order within a topic', () => {

@@ -1,12 +1,12 @@
 /** The topic planner: cluster state + catalog → changes; decreases refused, nothing deleted. */
 import { describe, expect, it } from 'vitest';
-import { PartitionDecreaseError } from '../../../shared/kafka/topic-errors.ts';
+import { PartitionDecreaseError } from '../../../shared/kafka/errors.ts';
 import {
   type ConfigUpdateRules,
   configChanges,
+  driftOfTopic,
   type ExistingTopic,
   planTopics,
-  topicDrift,
 } from '../../../shared/kafka/topic-plan.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
 import type { TopicSpec } from '../../../shared/pipeline/types.ts';
@@ -69,7 +69,7 @@ describe('planTopics', () => {
     const plan = planTopics(resolveTopics(1, [spec('a', 2)]), cluster(existing(spec('a', 5))));
     expect(plan.decreases).toEqual([{ topic: 'a', current: 5, desired: 2 }]);
     expect(plan.increasePartitions).toEqual([]);
-    expect(topicDrift(plan, 'a')).toEqual(['partitions 5 > catalog 2 (cannot decrease)']);
+    expect(driftOfTopic(plan, 'a')).toEqual(['partitions 5 > catalog 2 (cannot decrease)']);
   });
 
   it('keeps a larger topic when the caller says so, and still plans its config changes', () => {
@@ -84,7 +84,7 @@ describe('planTopics', () => {
     expect(plan.decreases).toEqual([{ topic: 'b', current: 4, desired: 1 }]);
     expect(plan.alterConfigs.map((a) => a.topic)).toEqual(['a']);
     expect(plan.unchanged).toEqual([]);
-    expect(topicDrift(plan, 'a')).toContain(
+    expect(driftOfTopic(plan, 'a')).toContain(
       'partitions 5 > catalog 2 (kept: Kafka cannot remove partitions)',
     );
   });
@@ -116,7 +116,10 @@ describe('planTopics', () => {
         },
       },
     ]);
-    expect(topicDrift(plan, 'a')).toEqual(['retention.ms 1000 → 2000', 'compression.type producer → snappy']);
+    expect(driftOfTopic(plan, 'a')).toEqual([
+      'retention.ms 1000 → 2000',
+      'compression.type producer → snappy',
+    ]);
   });
 
   it('reports a replication factor that differs without planning a change', () => {
@@ -139,7 +142,7 @@ describe('planTopics', () => {
   });
 
   it('marks a missing topic as drift', () => {
-    expect(topicDrift(planTopics(resolveTopics(1, [spec('a', 3)]), new Map()), 'a')).toEqual(['missing']);
+    expect(driftOfTopic(planTopics(resolveTopics(1, [spec('a', 3)]), new Map()), 'a')).toEqual(['missing']);
   });
 });
 
@@ -188,7 +191,7 @@ describe('planTopics with config update rules (MSK Serverless)', () => {
       },
     ]);
     expect(plan.unchanged).toEqual([]);
-    expect(topicDrift(plan, 'a')[0]).toMatch(/^cleanup\.policy delete → compact not applied/);
+    expect(driftOfTopic(plan, 'a')[0]).toMatch(/^cleanup\.policy delete → compact not applied/);
   });
 
   it('does not alter a topic whose create-only override would be reset', () => {

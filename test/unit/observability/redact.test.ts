@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CDR_PIPELINE } from '../../../shared/cdr/pipeline.ts';
 import {
   FIELD_MASK,
-  IMSI_MASK,
-  MSISDN_MASK,
+  ID_MASK as IMSI_MASK,
+  NUMBER_MASK as MSISDN_MASK,
   redact,
   redactString,
 } from '../../../shared/observability/redact.ts';
@@ -34,14 +35,17 @@ describe('redactString', () => {
 describe('redact', () => {
   it('masks sensitive fields whole, strings everywhere, IMSI-like numbers', () => {
     expect(
-      redact({
-        imsi: '208150123456789',
-        callerMsisdn: 33612345678,
-        nested: [{ detail: 'bad number 0612345678' }],
-        count: 3,
-        imsiLike: 208150123456789,
-        durationMs: 1_763_780_000_000,
-      }),
+      redact(
+        {
+          imsi: '208150123456789',
+          callerMsisdn: 33612345678,
+          nested: [{ detail: 'bad number 0612345678' }],
+          count: 3,
+          imsiLike: 208150123456789,
+          durationMs: 1_763_780_000_000,
+        },
+        { piiKeys: CDR_PIPELINE.piiKeys },
+      ),
     ).toEqual({
       imsi: FIELD_MASK,
       callerMsisdn: FIELD_MASK,
@@ -51,6 +55,13 @@ describe('redact', () => {
       durationMs: 1_763_780_000_000,
     });
   });
+  it('masks a CDR log line without the pipeline keys too: identifiers and numbers in values', () => {
+    expect(redact({ detail: 'imsi 208150123456789 from +33612345678', count: 3 })).toEqual({
+      detail: `imsi ${IMSI_MASK} from ${MSISDN_MASK}`,
+      count: 3,
+    });
+  });
+
   it('masks a 15-digit number under any key', () => {
     expect(redact({ value: 208150123456789 })).toEqual({ value: IMSI_MASK });
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { planBatch, settleBatch } from '../../../shared/runtime/batch-plan.ts';
 import { DONE, forward, reject, TransientError } from '../../../shared/runtime/outcome.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
-import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
 
 const rec = (partition: number, offset: number): StageRecord => ({
   topic: 't',
@@ -79,8 +79,8 @@ describe('planBatch / settleBatch', () => {
   });
 
   it('refuses a result count that does not match the records', () => {
-    expect(() => planBatch([rec(0, 1)], [], { stage: 'validation', rejectTopic: 'cdr.rejected', now: 0 })).toThrow(
-      /0 results for 1 records/,
-    );
+    expect(() =>
+      planBatch([rec(0, 1)], [], { stage: 'validation', rejectTopic: 'cdr.rejected', now: 0 }),
+    ).toThrow(/0 results for 1 records/);
   });
 });

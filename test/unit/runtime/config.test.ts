@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadRuntimeConfig } from '../../../shared/runtime/config.ts';
+import { loadRuntimeConfig } from '../../../shared/runtime/config.ts';
+import { ConfigError } from '../../../shared/runtime/errors.ts';
 
 const problemsOf = (env: Record<string, string>) => {
   try {

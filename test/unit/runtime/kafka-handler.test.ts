@@ -1,15 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
+import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
 import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
-import { decodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
+import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
-import { createKafkaHandler, UnsupportedEventError } from '../../../shared/runtime/kafka-handler.ts';
+import { UnsupportedEventError } from '../../../shared/runtime/errors.ts';
+import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { forward, type Outcome, reject, TransientError } from '../../../shared/runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../../shared/runtime/stage.ts';
-import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
 
 /** A producer that records what it was asked to send, or fails. */
 function stubProducer(fail?: Error) {
@@ -55,6 +56,7 @@ function decide(record: StageRecord): Outcome {
 function handlerFor(stage: Stage, producer: ReturnType<typeof stubProducer>) {
   return createKafkaHandler(stage, {
     producer,
+    rejectTopic: 'cdr.rejected',
     logger: quietLogger(),
     metrics: quietMetrics(),
     now: () => 1_700_000_100_000,
