@@ -38,7 +38,7 @@ export class PipelineError extends Error {
 
 /**
  * An event source mapping setting AWS would refuse, naming the property as AWS spells it.
- * @example new EventSourceMappingSettingError('BatchSize', 'validation/cdr.raw.fr: 0 is outside 1–10000')
+ * @example new EventSourceMappingSettingError('BatchSize', 'validation/orders: 0 is outside 1–10000')
  */
 export class EventSourceMappingSettingError extends PipelineError {
   override readonly name = 'EventSourceMappingSettingError';

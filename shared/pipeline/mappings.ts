@@ -6,8 +6,8 @@ import type { EventSourceMappingSpec, StageSpec } from './types.ts';
  * its own mapping with the group `<prefix>.<topic>`.
  *
  * @example
- * eventSourceMappingsOf(stageOf(pipeline, 'normalization'))
- * // [{ stage: 'normalization', topic: 'cdr.validated', consumerGroupId: 'orion-normalization.cdr.validated' }]
+ * eventSourceMappingsOf(stageOf(pipeline, 'fraud'))
+ * // [{ stage: 'fraud', topic: 'payments', consumerGroupId: 'orion-fraud.payments' }]
  */
 export function eventSourceMappingsOf(stage: StageSpec): EventSourceMappingSpec[] {
   return stage.sourceTopics.map((topic) => ({

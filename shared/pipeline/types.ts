@@ -270,7 +270,7 @@ export interface PipelineDefinition {
   /**
    * Part of every AWS resource name after `orion-<env>` (function `orion-<env>-<infix><stage>`,
    * stack `Orion-<env><Infix>`), so that pipelines sharing an account never collide.
-   * @default `<name>-` (the flagship CDR pipeline declares `''` to keep its historical names)
+   * @default `<name>-` (the flagship pipeline declares `''` to keep its historical names)
    */
   readonly resourceInfix?: string;
 }
