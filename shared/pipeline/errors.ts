@@ -46,7 +46,10 @@ export class EventSourceMappingSettingError extends PipelineError {
     /** The property as AWS names it, e.g. `MaximumRetryAttempts`. */
     readonly property: string,
     message: string,
-    code: Extract<PipelineErrorCode, 'INVALID_MAPPING_SETTING' | 'INVALID_DESTINATION'> = 'INVALID_MAPPING_SETTING',
+    code: Extract<
+      PipelineErrorCode,
+      'INVALID_MAPPING_SETTING' | 'INVALID_DESTINATION'
+    > = 'INVALID_MAPPING_SETTING',
   ) {
     super(code, `Event source mapping ${property}: ${message}`);
   }

@@ -27,7 +27,9 @@ export function resolveTopics(brokerCount: number, topics: readonly TopicSpec[])
         'cleanup.policy': topic.cleanupPolicy,
         'compression.type': topic.compression,
         'min.insync.replicas': String(minInSyncReplicas),
-        ...(topic.maxMessageBytes !== undefined ? { 'max.message.bytes': String(topic.maxMessageBytes) } : {}),
+        ...(topic.maxMessageBytes !== undefined
+          ? { 'max.message.bytes': String(topic.maxMessageBytes) }
+          : {}),
       },
     };
   });

@@ -3,9 +3,9 @@
  * `npx tsx shared/cdr/formats/document.ts` to rewrite the file; a unit test checks it is current.
  */
 import { COUNTRY_CODES } from '../countries.ts';
-import { rawTopicOf } from '../pipeline.ts';
 import { CURRENCY_EXPONENT } from '../currency.ts';
 import { CdrGenerator } from '../generator/cdr-generator.ts';
+import { rawTopicOf } from '../pipeline.ts';
 import type { TimeFormat } from '../time/time-format.ts';
 import { COUNTRY_FORMATS } from './catalog.ts';
 import { FIELD_NAMES } from './compile.ts';

@@ -5,9 +5,9 @@
  * validation stage must do with it (`expected`), so tests can account exactly.
  */
 import { COUNTRY_CODES, type CountryCode } from '../countries.ts';
-import { rawTopicOf } from '../pipeline.ts';
 import { COUNTRY_FORMATS } from '../formats/catalog.ts';
 import { MAX_RECORD_BYTES } from '../limits.ts';
+import { rawTopicOf } from '../pipeline.ts';
 import { REJECT_REASON } from '../reason-codes.ts';
 import type { RecordType } from '../record-type.ts';
 import { referenceDataOf } from '../reference-data/files.ts';

@@ -2,7 +2,7 @@
  * The enrichment stage: `cdr.normalized` → `cdr.enriched`, with one reference-data lookup per
  * batch (all distinct cell ids, all distinct IMSIs) through the {@link ReferenceDataPort}.
  */
-import { stageSpec, TOPIC } from '../pipeline.ts';
+
 import { forward, type Outcome } from '../../runtime/outcome.ts';
 import type { RecordResult, Stage } from '../../runtime/stage.ts';
 import { enrichCdr } from '../enrichment/enrich.ts';
@@ -10,6 +10,7 @@ import { batchFraudReasons } from '../enrichment/fraud-rules.ts';
 import { DEFAULT_FRAUD_THRESHOLDS, type FraudThresholds } from '../enrichment/fraud-thresholds.ts';
 import type { ReferenceDataPort } from '../enrichment/reference-data-port.ts';
 import { parseJsonObject } from '../formats/safe-json.ts';
+import { stageSpec, TOPIC } from '../pipeline.ts';
 import { REJECT_REASON } from '../reason-codes.ts';
 import { rejectWith } from '../rejection.ts';
 import { type UnifiedCdr, UnifiedCdrSchema } from '../schema/unified-cdr.ts';

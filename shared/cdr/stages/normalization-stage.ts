@@ -1,11 +1,12 @@
 /**
  * The normalization stage: `cdr.validated` → `cdr.normalized` (or `cdr.rejected`).
  */
-import { stageSpec, TOPIC } from '../pipeline.ts';
+
 import { forward } from '../../runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../runtime/stage.ts';
 import { parseJsonObject } from '../formats/safe-json.ts';
 import { normalizeCdr } from '../normalization/normalize.ts';
+import { stageSpec, TOPIC } from '../pipeline.ts';
 import { REJECT_REASON } from '../reason-codes.ts';
 import { rejectWith } from '../rejection.ts';
 import { writeUnifiedCdr } from '../schema/serialize.ts';

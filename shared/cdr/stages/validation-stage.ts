@@ -1,9 +1,10 @@
 /**
  * The validation stage: `cdr.raw.<cc>` → `cdr.validated` (or `cdr.rejected`).
  */
-import { stageSpec, TOPIC } from '../pipeline.ts';
+
 import { forward } from '../../runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../runtime/stage.ts';
+import { stageSpec, TOPIC } from '../pipeline.ts';
 import { countryOfRawTopic } from '../raw-topic.ts';
 import { REJECT_REASON } from '../reason-codes.ts';
 import { rejectWith } from '../rejection.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { COUNTRY_CODES, type CountryCode } from '../../../shared/cdr/countries.ts';
 import {
   COUNTRY_FORMATS,
   compileFormat,
   type ValidatedCdr,
   validateRawCdr,
 } from '../../../shared/cdr/index.ts';
-import { COUNTRY_CODES, type CountryCode } from '../../../shared/cdr/countries.ts';
 import { NOW } from './records.ts';
 
 /** One hand-written record per country and what it must read as (independent of the generator's encoder). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import {
   CdrGenerator,
   createRandom,
@@ -9,7 +10,6 @@ import {
   referenceSubscribers,
 } from '../../../shared/cdr/index.ts';
 import { rawTopicOf } from '../../../shared/cdr/pipeline.ts';
-import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import { NOW } from './records.ts';
 
 describe('PRNG', () => {

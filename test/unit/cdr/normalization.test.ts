@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import {
   CdrGenerator,
   cdrIdOf,
@@ -15,7 +16,6 @@ import {
   writeValidatedCdr,
 } from '../../../shared/cdr/index.ts';
 import { TOPIC } from '../../../shared/cdr/pipeline.ts';
-import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import type { ForwardOutcome } from '../../../shared/runtime/outcome.ts';
 import { NOW, stageRecord, VALIDATED_FR, verdictOf } from './records.ts';
 

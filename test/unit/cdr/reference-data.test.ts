@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 import { renderFormatsMarkdown } from '../../../shared/cdr/formats/document.ts';
 import { CellsFileSchema, referenceDataOf, SubscribersFileSchema } from '../../../shared/cdr/index.ts';
 import { REFERENCE_SEED, synthesizeReferenceData } from '../../../shared/cdr/reference-data/synthesize.ts';
-import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
 
 const file = (name: string) => readFileSync(new URL(`../../../shared/cdr/${name}`, import.meta.url), 'utf8');
 

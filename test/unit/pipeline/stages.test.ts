@@ -1,8 +1,8 @@
 /** The stage definitions: wired to catalog topics, within AWS's limits, one consumer group per mapping. */
 import { describe, expect, it } from 'vitest';
-import { allEventSourceMappings, eventSourceMappingsOf } from '../../../shared/pipeline/index.ts';
-import { rawTopicOf, STAGES, stageSpec, TOPIC, TOPICS } from '../../../shared/cdr/pipeline.ts';
 import { COUNTRY_CODES, isCountryCode } from '../../../shared/cdr/countries.ts';
+import { rawTopicOf, STAGES, stageSpec, TOPIC, TOPICS } from '../../../shared/cdr/pipeline.ts';
+import { allEventSourceMappings, eventSourceMappingsOf } from '../../../shared/pipeline/index.ts';
 
 const catalog = new Set(TOPICS.map((t) => t.name));
 
@@ -18,12 +18,7 @@ describe('stages', () => {
 
   it('only name topics of the catalog', () => {
     for (const s of STAGES) {
-      for (const t of [
-        ...s.sourceTopics,
-        s.rejectTopic,
-        s.onFailureTopic,
-        ...s.outputTopics,
-      ]) {
+      for (const t of [...s.sourceTopics, s.rejectTopic, s.onFailureTopic, ...s.outputTopics]) {
         expect(catalog.has(t), `${s.name} → ${t}`).toBe(true);
       }
       expect(s.rejectTopic).toBe(TOPIC.rejected);

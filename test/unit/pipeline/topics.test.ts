@@ -1,8 +1,8 @@
 /** The topic catalog: every topic once, sized as the seeds say, replication fitted to the cluster. */
 import { describe, expect, it } from 'vitest';
-import { resolveTopics } from '../../../shared/pipeline/index.ts';
-import { RAW_PARTITIONS, rawTopicOf, TOPIC, TOPICS, topicSpec } from '../../../shared/cdr/pipeline.ts';
 import { COUNTRY_CODES } from '../../../shared/cdr/countries.ts';
+import { RAW_PARTITIONS, rawTopicOf, TOPIC, TOPICS, topicSpec } from '../../../shared/cdr/pipeline.ts';
+import { resolveTopics } from '../../../shared/pipeline/index.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -77,7 +77,10 @@ describe('dropTables', () => {
     const { doc, sent } = fakeDynamoDb();
     const send = doc.send.bind(doc);
     (doc as unknown as { send: typeof send }).send = async (command) => {
-      if (command.constructor.name === 'DeleteTableCommand' && (command.input as { TableName?: string }).TableName === 't-items') {
+      if (
+        command.constructor.name === 'DeleteTableCommand' &&
+        (command.input as { TableName?: string }).TableName === 't-items'
+      ) {
         throw new ResourceNotFoundException({ message: 'no table', $metadata: {} });
       }
       return send(command);
