@@ -6,14 +6,15 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { buildOnFailureMessage } from '../../../localstack/esm/on-failure-record.ts';
+import { CDR_PIPELINE } from '../../../shared/cdr/pipeline.ts';
 import { createKafkaConnections, type KafkaConnections } from '../../../shared/kafka/client.ts';
+import { encodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { encodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
+import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { CheckpointStore } from '../../../shared/replay/checkpoint-store.ts';
 import { ensureReplayJobTable } from '../../../shared/replay/job-table.ts';
 import type { ReplayDeps } from '../../../shared/replay/replay-job.ts';
 import { scanTopic } from '../../../shared/replay/topic-scan.ts';
-import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
 import { testDynamo, testEndpoints, testKafka, uniqueName } from '../../support/endpoints.ts';
 
 /** One original record that failed. */
@@ -37,7 +38,7 @@ export interface ReplayFixture {
   readonly tableName: string;
   /** Creates a topic with a unique name. */
   topic(label: string, partitions: number): Promise<string>;
-  /** Dependencies of `runReplay` reading `dlqTopic`. */
+  /** Dependencies of `runReplay` reading `dlqTopic` (the CDR pipeline unless `extra` names another). */
   deps(dlqTopic: string, extra?: Partial<ReplayDeps>): ReplayDeps;
   close(): Promise<void>;
 }
@@ -80,6 +81,7 @@ export async function replayFixture(): Promise<ReplayFixture> {
         admin,
         producer,
         checkpoints,
+        pipeline: CDR_PIPELINE,
         sourceTopicOverride: dlqTopic,
         leaseMs: 60_000,
         ...extra,

@@ -3,6 +3,7 @@
  * test) and DynamoDB Local (a private job table).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CDR_PIPELINE } from '../../../shared/cdr/pipeline.ts';
 import { REPLAY_HEADER } from '../../../shared/replay/constants.ts';
 import { ReplayError } from '../../../shared/replay/errors.ts';
 import { runReplay } from '../../../shared/replay/replay-job.ts';
@@ -38,7 +39,7 @@ describe('replay of AWS on-failure records (cdr.dlq)', () => {
     // Three produces: each partition holds several record batches, read one fetch after another.
     for (let i = 0; i < 12; i += 4) await writeAwsDeadLetters(f.writer, dlq, sent.slice(i, i + 4), 3);
 
-    const request = parseReplayRequest({ jobId: jobId(), batchSize: 5 });
+    const request = parseReplayRequest({ jobId: jobId(), batchSize: 5 }, CDR_PIPELINE);
     const first = await runReplay(request, f.deps(dlq));
     expect(first.partial).toBe(false);
     expect(first.invocation).toEqual({
@@ -70,7 +71,7 @@ describe('replay of AWS on-failure records (cdr.dlq)', () => {
     const raw = await f.topic('raw', 1);
     const big = originals(raw, 3).map((o) => ({ ...o, value: `${o.value}${'z'.repeat(550_000)}` }));
     for (const o of big) await writeAwsDeadLetters(f.writer, dlq, [o], 1);
-    const summary = await runReplay(parseReplayRequest({ jobId: jobId() }), f.deps(dlq));
+    const summary = await runReplay(parseReplayRequest({ jobId: jobId() }, CDR_PIPELINE), f.deps(dlq));
     expect(summary).toMatchObject({ partial: false, invocation: { read: 3, republished: 3 } });
     expect(await endOffsets(f.admin, raw)).toBe(3);
   }, 60_000);
@@ -83,7 +84,7 @@ describe('replay of AWS on-failure records (cdr.dlq)', () => {
     const from = Date.now();
     await writeAwsDeadLetters(f.writer, dlq, originals(raw, 3, 'late'), 1);
     const summary = await runReplay(
-      parseReplayRequest({ jobId: jobId(), range: { kind: 'time', from } }),
+      parseReplayRequest({ jobId: jobId(), range: { kind: 'time', from } }, CDR_PIPELINE),
       f.deps(dlq),
     );
     expect(summary.invocation.republished).toBe(3);
@@ -110,11 +111,14 @@ describe('replay of ORION rejected records (cdr.rejected)', () => {
     await writeOrionRejects(f.writer, rejected, [...accepted, ...stillBad]);
 
     const summary = await runReplay(
-      parseReplayRequest({
-        jobId: jobId(),
-        source: 'cdr.rejected',
-        filter: { reasons: ['PREMIUM_DESTINATION'] },
-      }),
+      parseReplayRequest(
+        {
+          jobId: jobId(),
+          source: 'cdr.rejected',
+          filter: { reasons: ['PREMIUM_DESTINATION'] },
+        },
+        CDR_PIPELINE,
+      ),
       f.deps(rejected),
     );
     expect(summary.total).toMatchObject({ read: 8, matched: 5, republished: 5, skipped: { filtered: 3 } });
@@ -146,7 +150,10 @@ describe('replay of ORION rejected records (cdr.rejected)', () => {
       headers: { [REPLAY_HEADER.count]: '1' },
     }));
     await writeOrionRejects(f.writer, rejected, [...tired, ...fresh]);
-    const summary = await runReplay(parseReplayRequest({ jobId: jobId(), maxReplays: 3 }), f.deps(rejected));
+    const summary = await runReplay(
+      parseReplayRequest({ jobId: jobId(), maxReplays: 3 }, CDR_PIPELINE),
+      f.deps(rejected),
+    );
     expect(summary.total).toMatchObject({ read: 4, republished: 2, skipped: { loopGuard: 2 } });
     const { records } = await everything(f, raw);
     expect(records.map((r) => r.headers[REPLAY_HEADER.count]?.toString())).toEqual(['2', '2']);
@@ -162,7 +169,7 @@ describe('resumable and idempotent', () => {
     for (let i = 0; i < 30; i += 10) await writeAwsDeadLetters(f.writer, dlq, all.slice(i, i + 10), 2);
     const base = { jobId: jobId(), batchSize: 4 };
 
-    const first = await runReplay(parseReplayRequest({ ...base, maxRecords: 10 }), f.deps(dlq));
+    const first = await runReplay(parseReplayRequest({ ...base, maxRecords: 10 }, CDR_PIPELINE), f.deps(dlq));
     expect(first).toMatchObject({
       partial: true,
       stoppedBecause: 'maxRecords',
@@ -170,14 +177,17 @@ describe('resumable and idempotent', () => {
     });
     expect(await endOffsets(f.admin, raw)).toBe(10);
 
-    const second = await runReplay(parseReplayRequest({ ...base, maxRecords: 10 }), f.deps(dlq));
+    const second = await runReplay(
+      parseReplayRequest({ ...base, maxRecords: 10 }, CDR_PIPELINE),
+      f.deps(dlq),
+    );
     expect(second).toMatchObject({
       partial: true,
       invocation: { read: 10, republished: 10 },
       total: { republished: 20 },
     });
 
-    const last = await runReplay(parseReplayRequest(base), f.deps(dlq));
+    const last = await runReplay(parseReplayRequest(base, CDR_PIPELINE), f.deps(dlq));
     expect(last).toMatchObject({
       partial: false,
       invocation: { read: 10, republished: 10 },
@@ -193,7 +203,7 @@ describe('resumable and idempotent', () => {
     const dlq = await f.topic('dlq', 1);
     const raw = await f.topic('raw', 1);
     await writeAwsDeadLetters(f.writer, dlq, originals(raw, 12), 1);
-    const request = parseReplayRequest({ jobId: jobId(), batchSize: 3 });
+    const request = parseReplayRequest({ jobId: jobId(), batchSize: 3 }, CDR_PIPELINE);
     const controller = new AbortController();
     const stopped = await runReplay(
       request,
@@ -217,7 +227,7 @@ describe('resumable and idempotent', () => {
     const dlq = await f.topic('dlq', 1);
     const raw = await f.topic('raw', 2);
     await writeAwsDeadLetters(f.writer, dlq, originals(raw, 10), 1);
-    const request = parseReplayRequest({ jobId: jobId(), batchSize: 4 });
+    const request = parseReplayRequest({ jobId: jobId(), batchSize: 4 }, CDR_PIPELINE);
     let batches = 0;
     const crash = new Error('simulated crash between publish and checkpoint');
     await expect(
@@ -252,9 +262,9 @@ describe('resumable and idempotent', () => {
     const raw = await f.topic('raw', 1);
     await writeAwsDeadLetters(f.writer, dlq, originals(raw, 2), 1);
     const id = jobId();
-    await runReplay(parseReplayRequest({ jobId: id }), f.deps(dlq));
+    await runReplay(parseReplayRequest({ jobId: id }, CDR_PIPELINE), f.deps(dlq));
     const error = await runReplay(
-      parseReplayRequest({ jobId: id, filter: { stages: ['storage'] } }),
+      parseReplayRequest({ jobId: id, filter: { stages: ['storage'] } }, CDR_PIPELINE),
       f.deps(dlq),
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ReplayError);
@@ -265,7 +275,7 @@ describe('resumable and idempotent', () => {
     const dlq = await f.topic('dlq', 1);
     const raw = await f.topic('raw', 1);
     await writeAwsDeadLetters(f.writer, dlq, originals(raw, 6), 1);
-    const request = parseReplayRequest({ jobId: jobId(), batchSize: 2, ratePerSecond: 4 });
+    const request = parseReplayRequest({ jobId: jobId(), batchSize: 2, ratePerSecond: 4 }, CDR_PIPELINE);
     const first = runReplay(request, f.deps(dlq));
     await new Promise((r) => setTimeout(r, 300));
     const error = await runReplay(request, f.deps(dlq)).catch((e) => e);
@@ -280,7 +290,10 @@ describe('dry run', () => {
     const dlq = await f.topic('dlq', 2);
     const raw = await f.topic('raw', 2);
     await writeAwsDeadLetters(f.writer, dlq, originals(raw, 7), 2);
-    const request = parseReplayRequest({ jobId: jobId(), dryRun: true, filter: { sourceTopics: [raw] } });
+    const request = parseReplayRequest(
+      { jobId: jobId(), dryRun: true, filter: { sourceTopics: [raw] } },
+      CDR_PIPELINE,
+    );
     const summary = await runReplay(request, f.deps(dlq));
     expect(summary).toMatchObject({
       dryRun: true,

@@ -16,13 +16,13 @@ import {
   type EventSourceMappingHandle,
   startEventSourceMapping,
 } from '../../../localstack/esm/event-source-mapping.ts';
-import { mappingConfigOf } from '../../../localstack/esm/mapping-config.ts';
-import { stageSpec } from '../../../shared/cdr/pipeline.ts';
+import { CDR_PIPELINE, stageSpec } from '../../../shared/cdr/pipeline.ts';
 import { storageStage } from '../../../shared/cdr/stages/storage-stage.ts';
 import type { CdrRepository } from '../../../shared/cdr/storage/cdr-repository.ts';
 import { CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
+import { eventSourceMappingSettings } from '../../../shared/pipeline/esm-settings.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/index.ts';
 import { runReplay } from '../../../shared/replay/replay-job.ts';
 import { parseReplayRequest } from '../../../shared/replay/request.ts';
@@ -95,12 +95,15 @@ describe('Cassandra outage → cdr.dlq → replay', () => {
       handler: (event) => handler(event),
       // The storage stage's settings (batch size, bisect, partial batch response), on private topics;
       // fewer retries and no maximum record age so that the outage window is short.
-      config: mappingConfigOf(storage, spec!, {
-        topic: enriched,
-        consumerGroupId: uniqueName('it-replay-storage'),
-        maximumRetryAttempts: 2,
-        maximumRecordAgeInSeconds: -1,
-        onFailureDestination: `kafka://${dlq}`,
+      config: eventSourceMappingSettings(storage, spec!, {
+        functionName: 'orion-storage',
+        overrides: {
+          topic: enriched,
+          consumerGroupId: uniqueName('it-replay-storage'),
+          maximumRetryAttempts: 2,
+          maximumRecordAgeInSeconds: -1,
+          onFailureDestination: `kafka://${dlq}`,
+        },
       }),
       retryBackoffMs: 50,
       retryBackoffMaxMs: 200,
@@ -160,7 +163,7 @@ describe('Cassandra outage → cdr.dlq → replay', () => {
 
     // 3. Replay the DLQ to the records' source topic; the running mapping stores them.
     const summary = await runReplay(
-      parseReplayRequest({ jobId: uniqueName('outage'), filter: { stages: ['storage'] } }),
+      parseReplayRequest({ jobId: uniqueName('outage'), filter: { stages: ['storage'] } }, CDR_PIPELINE),
       f.deps(dlq),
     );
     expect(summary).toMatchObject({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOffsets, requestFromOptions } from '../../../bin/commands/replay.ts';
+import { CDR_PIPELINE } from '../../../shared/cdr/pipeline.ts';
 import { parseReplayRequest } from '../../../shared/replay/request.ts';
 
 describe('orion replay flags', () => {
@@ -18,16 +19,18 @@ describe('orion replay flags', () => {
         source: 'cdr.rejected',
         from: '2026-03-12T08:00:00Z',
         reason: ['A', 'B'],
-        country: ['fr'],
+        stage: ['storage'],
+        sourceTopic: ['cdr.raw.fr'],
         rate: 100,
         dryRun: true,
       }),
+      CDR_PIPELINE,
     );
     expect(request).toMatchObject({
       jobId: 'outage-0312',
       source: 'cdr.rejected',
       range: { kind: 'time', from: Date.parse('2026-03-12T08:00:00Z') },
-      filter: { reasons: ['A', 'B'], countries: ['fr'] },
+      filter: { reasons: ['A', 'B'], stages: ['storage'], sourceTopics: ['cdr.raw.fr'] },
       ratePerSecond: 100,
       dryRun: true,
     });

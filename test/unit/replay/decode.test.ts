@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { CDR_PIPELINE, rawTopicOf, TOPIC } from '../../../shared/cdr/pipeline.ts';
+import { encodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { encodeFailureHeaders } from '../../../shared/kafka/record-headers.ts';
-import { rawTopicOf, TOPIC } from '../../../shared/cdr/pipeline.ts';
+import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { REPLAY_HEADER } from '../../../shared/replay/constants.ts';
-import { countryOf, decodeDeadLetters } from '../../../shared/replay/decode.ts';
-import type { StageRecord } from '../../../shared/runtime/stage-record.ts';
+import { decodeDeadLetters } from '../../../shared/replay/decode.ts';
 
 const IMSI = '208150123456789';
 
@@ -54,7 +54,6 @@ describe('decodeDeadLetters — ORION rejected records', () => {
       source: { topic: 'cdr.raw.ma', partition: 3, offset: 1200 },
       reason: 'MALFORMED_IMSI',
       stage: 'validation',
-      country: 'ma',
       failedAt: 1_700_000_000_500,
       replayCount: 2,
       index: 0,
@@ -110,7 +109,7 @@ describe('decodeDeadLetters — AWS Kafka on-failure destination records', () =>
   };
 
   it('returns every original record of the document, in offset order, with its source and stage', () => {
-    const letters = decodeDeadLetters(record({ value: Buffer.from(JSON.stringify(doc)) }));
+    const letters = decodeDeadLetters(record({ value: Buffer.from(JSON.stringify(doc)) }), CDR_PIPELINE);
     expect(letters.map((l) => [l.index, l.of, l.source?.offset])).toEqual([
       [0, 2, 10],
       [1, 2, 11],
@@ -119,7 +118,6 @@ describe('decodeDeadLetters — AWS Kafka on-failure destination records', () =>
       format: 'aws-on-failure',
       reason: 'RetriesExhausted',
       stage: 'storage',
-      country: 'sn',
       failedAt: Date.parse('2026-03-12T08:15:00.000Z'),
       source: { topic: TOPIC.enriched, partition: 4, offset: 11 },
       replayCount: 1,
@@ -127,6 +125,31 @@ describe('decodeDeadLetters — AWS Kafka on-failure destination records', () =>
     expect(letters[1]?.key?.toString()).toBe(IMSI);
     expect(letters[0]?.key).toBeNull();
     expect(letters[1]?.value?.toString()).toContain('"cdr_id":"a"');
+  });
+
+  it('names the stage from the pipeline: the stage reading the source topic, else the function in the ARN', () => {
+    const value = Buffer.from(JSON.stringify(doc));
+    expect(decodeDeadLetters(record({ value })).map((l) => l.stage)).toEqual([undefined, undefined]);
+    const byArn = {
+      ...doc,
+      payload: Object.values(event.records)
+        .flat()
+        .map((r) => ({ ...r, topic: 'elsewhere' })),
+    };
+    expect(
+      decodeDeadLetters(record({ value: Buffer.from(JSON.stringify(byArn)) }), CDR_PIPELINE).map(
+        (l) => l.stage,
+      ),
+    ).toEqual(['storage', 'storage']);
+    const validation = {
+      ...doc,
+      payload: Object.values(event.records)
+        .flat()
+        .map((r) => ({ ...r, topic: rawTopicOf('ma') })),
+    };
+    expect(
+      decodeDeadLetters(record({ value: Buffer.from(JSON.stringify(validation)) }), CDR_PIPELINE)[0]?.stage,
+    ).toBe('validation');
   });
 
   it('accepts a payload given as a JSON string or as a list of records', () => {
@@ -142,17 +165,5 @@ describe('decodeDeadLetters — AWS Kafka on-failure destination records', () =>
   it('does not take a JSON CDR for an on-failure document', () => {
     const [letter] = decodeDeadLetters(record({ value: Buffer.from('{"cdr_id":"x","payload":{}}') }));
     expect(letter?.format).toBe('unknown');
-  });
-});
-
-describe('countryOf', () => {
-  it.each([
-    [rawTopicOf('fr'), null, {}, 'fr'],
-    [TOPIC.enriched, Buffer.from('{"country":"PL"}'), {}, 'pl'],
-    [TOPIC.enriched, Buffer.from('not json'), { 'orion.country': Buffer.from('eg') }, 'eg'],
-    [TOPIC.enriched, Buffer.from('{"country":"XX"}'), {}, undefined],
-    [undefined, null, {}, undefined],
-  ])('%s / %s → %s', (topic, value, headers, expected) => {
-    expect(countryOf(topic, value, headers)).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rawTopicOf, TOPIC } from '../../../shared/cdr/pipeline.ts';
+import { ID_MASK } from '../../../shared/observability/redact.ts';
 import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
 import { DeadLetterTally, previewOf } from '../../../shared/replay/inspect.ts';
 
@@ -22,15 +23,17 @@ function letter(partial: Partial<DeadLetter>): DeadLetter {
 }
 
 describe('DeadLetterTally', () => {
-  it('counts by reason, stage, country, source topic, format and hour', () => {
+  it('counts by reason, stage, source topic, format and hour', () => {
     const tally = new DeadLetterTally(2);
     const at = Date.parse('2026-03-12T08:59:59Z');
     tally.addRecord(at, [
       letter({
         stage: 'storage',
-        country: 'fr',
         source: { topic: rawTopicOf('fr'), partition: 0, offset: 1 },
       }),
+    ]);
+    tally.addRecord(at, [
+      letter({ stage: 'validation', source: { topic: rawTopicOf('ma'), partition: 2, offset: 5 } }),
     ]);
     tally.addRecord(at, [letter({ reason: 'MALFORMED_IMSI', failedAt: Date.parse('2026-03-12T09:00:00Z') })]);
     tally.addRecord(at, [
@@ -38,14 +41,14 @@ describe('DeadLetterTally', () => {
       letter({ index: 1, of: 2 }),
     ]);
     const s = tally.stats();
-    expect(s.records).toBe(3);
-    expect(s.letters).toBe(4);
-    expect(s.byReason).toEqual({ STORAGE_UNAVAILABLE: 2, MALFORMED_IMSI: 1, RetriesExhausted: 1 });
-    expect(s.byStage).toEqual({ storage: 1, '(unknown)': 3 });
-    expect(s.byCountry).toEqual({ fr: 1, '(unknown)': 3 });
-    expect(s.bySourceTopic).toEqual({ 'cdr.raw.fr': 1, '(unknown)': 3 });
-    expect(s.byFormat).toEqual({ orion: 3, 'aws-on-failure': 1 });
-    expect(s.byHour).toEqual({ '2026-03-12T08': 3, '2026-03-12T09': 1 });
+    expect(s.records).toBe(4);
+    expect(s.letters).toBe(5);
+    expect(s.byReason).toEqual({ STORAGE_UNAVAILABLE: 3, MALFORMED_IMSI: 1, RetriesExhausted: 1 });
+    expect(s.byStage).toEqual({ storage: 1, validation: 1, '(unknown)': 3 });
+    expect(s.bySourceTopic).toEqual({ 'cdr.raw.fr': 1, 'cdr.raw.ma': 1, '(unknown)': 3 });
+    expect(s.byFormat).toEqual({ orion: 4, 'aws-on-failure': 1 });
+    expect(s.byHour).toEqual({ '2026-03-12T08': 4, '2026-03-12T09': 1 });
+    expect(s).not.toHaveProperty('byCountry');
     expect(s.samples).toHaveLength(2);
   });
 
@@ -55,7 +58,7 @@ describe('DeadLetterTally', () => {
     const printed = JSON.stringify(tally.stats());
     expect(printed).not.toContain(IMSI);
     expect(printed).not.toContain('612345678');
-    expect(tally.stats().samples[0]?.key).toBe('[IMSI]');
+    expect(tally.stats().samples[0]?.key).toBe(ID_MASK);
   });
 });
 
