@@ -4,10 +4,10 @@
  * the request names the exact offsets this test wrote and filters on this test's source topic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPIC, topicSpec } from '../../../shared/cdr/pipeline.ts';
 import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
-import { TOPIC, topicSpec } from '../../../shared/cdr/pipeline.ts';
 import type { ReplaySummary } from '../../../shared/replay/summary.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 import { endOffsets, originals, type ReplayFixture, replayFixture, writeAwsDeadLetters } from './fixtures.ts';

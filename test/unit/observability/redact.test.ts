@@ -1,22 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { CDR_PIPELINE } from '../../../shared/cdr/pipeline.ts';
 import {
+  createRedactor,
+  EMAIL_MASK,
   FIELD_MASK,
-  ID_MASK as IMSI_MASK,
-  NUMBER_MASK as MSISDN_MASK,
+  ID_MASK,
+  NUMBER_MASK,
   redact,
   redactString,
 } from '../../../shared/observability/redact.ts';
 
-describe('redactString', () => {
+describe('redactString (always-on masks)', () => {
   it.each([
-    ['imsi 208150123456789 rejected', `imsi ${IMSI_MASK} rejected`],
-    ['IMSI208150123456789', `IMSI${IMSI_MASK}`],
-    ['from +33612345678 to 0033612345678', `from ${MSISDN_MASK} to ${MSISDN_MASK}`],
-    ['national 0612345678; 771234567; 20123456', `national ${MSISDN_MASK}; ${MSISDN_MASK}; ${MSISDN_MASK}`],
-    ['grouped +33 6 12 34 56 78 end', `grouped ${MSISDN_MASK} end`],
-    ['csv:208150123456789;33612345678;60', `csv:${IMSI_MASK};${MSISDN_MASK};60`],
-    ['{"msisdn":"+212612345678"}', `{"msisdn":"${MSISDN_MASK}"}`],
+    ['id 208150123456789 rejected', `id ${ID_MASK} rejected`],
+    ['ID208150123456789', `ID${ID_MASK}`],
+    ['from +33612345678 to 0033612345678', `from ${NUMBER_MASK} to ${NUMBER_MASK}`],
+    ['national 0612345678; 771234567; 20123456', `national ${NUMBER_MASK}; ${NUMBER_MASK}; ${NUMBER_MASK}`],
+    ['grouped +33 6 12 34 56 78 end', `grouped ${NUMBER_MASK} end`],
+    ['csv:208150123456789;33612345678;60', `csv:${ID_MASK};${NUMBER_MASK};60`],
+    ['{"phone":"+212612345678"}', `{"phone":"${NUMBER_MASK}"}`],
+    ['card 4111111111111111 declined', `card ${NUMBER_MASK} declined`],
+    ['mail jane.doe+x@example.co.uk, bob@mail.example.com.', `mail ${EMAIL_MASK}, ${EMAIL_MASK}.`],
+    ['user 33612345678@sms.example.com', `user ${EMAIL_MASK}`],
   ])('masks %j', (input, expected) => {
     expect(redactString(input)).toBe(expected);
   });
@@ -27,42 +31,60 @@ describe('redactString', () => {
     'request 3f2c1a9e-1234-4d5e-9abc-123456789012',
     'trace 1-5759e988-bd862e3fe1be46a994272793',
     'offset 1234567 partition 12',
+    'replay id outage-0312@orders.dlq-2@41',
+    'record orders.rejected-3@1200',
   ])('leaves %j alone', (input) => {
     expect(redactString(input)).toBe(input);
   });
 });
 
 describe('redact', () => {
-  it('masks sensitive fields whole, strings everywhere, IMSI-like numbers', () => {
+  it('masks always-on fields whole, strings everywhere, 15-digit numbers', () => {
     expect(
-      redact(
-        {
-          imsi: '208150123456789',
-          callerMsisdn: 33612345678,
-          nested: [{ detail: 'bad number 0612345678' }],
-          count: 3,
-          imsiLike: 208150123456789,
-          durationMs: 1_763_780_000_000,
-        },
-        { piiKeys: CDR_PIPELINE.piiKeys },
-      ),
+      redact({
+        phone: 33612345678,
+        customerEmail: 'x',
+        nested: [{ detail: 'bad number 0612345678' }],
+        count: 3,
+        idLike: 208150123456789,
+        durationMs: 1_763_780_000_000,
+      }),
     ).toEqual({
-      imsi: FIELD_MASK,
-      callerMsisdn: FIELD_MASK,
-      nested: [{ detail: `bad number ${MSISDN_MASK}` }],
+      phone: FIELD_MASK,
+      customerEmail: FIELD_MASK,
+      nested: [{ detail: `bad number ${NUMBER_MASK}` }],
       count: 3,
-      imsiLike: FIELD_MASK,
+      idLike: ID_MASK,
       durationMs: 1_763_780_000_000,
-    });
-  });
-  it('masks a CDR log line without the pipeline keys too: identifiers and numbers in values', () => {
-    expect(redact({ detail: 'imsi 208150123456789 from +33612345678', count: 3 })).toEqual({
-      detail: `imsi ${IMSI_MASK} from ${MSISDN_MASK}`,
-      count: 3,
     });
   });
 
   it('masks a 15-digit number under any key', () => {
-    expect(redact({ value: 208150123456789 })).toEqual({ value: IMSI_MASK });
+    expect(redact({ value: 208150123456789 })).toEqual({ value: ID_MASK });
+  });
+
+  it('masks the pipeline piiKeys whole, ignoring case, _ and -', () => {
+    const piiKeys = ['customer_id', 'holder'];
+    expect(
+      redact(
+        { customerId: 'c-7', 'card-holder': 'Jane', CUSTOMER_ID: 42, note: 'c-7', count: 2 },
+        { piiKeys },
+      ),
+    ).toEqual({
+      customerId: FIELD_MASK,
+      'card-holder': FIELD_MASK,
+      CUSTOMER_ID: FIELD_MASK,
+      note: 'c-7',
+      count: 2,
+    });
+    // Without the pipeline's keys, only the always-on masks apply.
+    expect(redact({ customerId: 'c-7' })).toEqual({ customerId: 'c-7' });
+  });
+
+  it('builds a JSON.stringify replacer', () => {
+    const { replacer } = createRedactor({ piiKeys: ['customer_id'] });
+    expect(JSON.stringify({ customerId: 'c-7', note: 'x' }, replacer)).toBe(
+      `{"customerId":"${FIELD_MASK}","note":"x"}`,
+    );
   });
 });
