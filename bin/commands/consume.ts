@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { StageRecord } from '../../shared/kafka/types.ts';
-import { redactString } from '../../shared/observability/redact.ts';
+import { createRedactor, redactString } from '../../shared/observability/redact.ts';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { DEFAULT_PIPELINE } from '../../shared/pipelines.ts';
 import { decodeDeadLetters } from '../../shared/replay/decode.ts';
@@ -33,16 +33,17 @@ export function decodedRecord(r: StageRecord, full = false, pipeline?: PipelineD
     headers: Object.fromEntries(
       Object.entries(r.headers).map(([k, v]) => [k, redactString(v.toString('utf8'))]),
     ),
-    value: r.value === null ? null : prettyValue(r.value, max),
+    value: r.value === null ? null : prettyValue(r.value, max, pipeline),
     ...(letters.some((l) => l.format !== 'unknown') ? { deadLetters: letters.map(sampleOf) } : {}),
   };
 }
 
-function prettyValue(value: Buffer, max: number): unknown {
+/** A JSON value with the always-on masks and the pipeline's PII fields masked whole. */
+function prettyValue(value: Buffer, max: number, pipeline?: PipelineDefinition): unknown {
   if (value[0] === 0x7b || value[0] === 0x5b) {
     try {
       const parsed: unknown = JSON.parse(value.toString('utf8'));
-      return JSON.parse(redactString(JSON.stringify(parsed)));
+      return createRedactor({ piiKeys: pipeline?.piiKeys }).redact(parsed);
     } catch {
       // not JSON: fall through
     }
