@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import type { KafkaAuth } from '../kafka/types.ts';
+import { ENV } from '../pipeline/environment.ts';
 import { ConfigError } from './errors.ts';
+
+/**
+ * Variables the runtime reads beyond the env contract (`ENV`): Lambda's own, and a tuning knob a
+ * stage may set in its `environment`.
+ */
+const LAMBDA_FUNCTION_NAME = 'AWS_LAMBDA_FUNCTION_NAME';
+const PRODUCE_TIMEOUT_MS = 'KAFKA_PRODUCE_TIMEOUT_MS';
 
 /** Validated runtime configuration. */
 export interface RuntimeConfig {
@@ -23,19 +31,17 @@ export interface RuntimeConfig {
 
 /** How to fix each variable, appended to its error. */
 const FIXES: Record<string, string> = {
-  KAFKA_BROKERS:
-    'set KAFKA_BROKERS to a comma-separated list of host:port, e.g. "127.0.0.1:9092" locally or the MSK IAM bootstrap brokers (port 9098) in AWS',
-  KAFKA_AUTH: 'set KAFKA_AUTH to "none" (plaintext, local) or "msk-iam" (Amazon MSK with IAM)',
-  AWS_REGION: 'set AWS_REGION (Lambda sets it); msk-iam signs its token for that region',
-  KAFKA_CLIENT_ID: 'set KAFKA_CLIENT_ID to letters, digits, ".", "_" or "-"',
-  KAFKA_PRODUCE_TIMEOUT_MS:
-    'set KAFKA_PRODUCE_TIMEOUT_MS to a whole number of milliseconds between 100 and 900000',
+  [ENV.kafkaBrokers]: `set ${ENV.kafkaBrokers} to a comma-separated list of host:port, e.g. "127.0.0.1:9092" locally or the MSK IAM bootstrap brokers (port 9098) in AWS`,
+  [ENV.kafkaAuth]: `set ${ENV.kafkaAuth} to "none" (plaintext, local) or "msk-iam" (Amazon MSK with IAM)`,
+  [ENV.region]: `set ${ENV.region} (Lambda sets it); msk-iam signs its token for that region`,
+  [ENV.kafkaClientId]: `set ${ENV.kafkaClientId} to letters, digits, ".", "_" or "-"`,
+  [PRODUCE_TIMEOUT_MS]: `set ${PRODUCE_TIMEOUT_MS} to a whole number of milliseconds between 100 and 900000`,
 };
 
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 const schema = z.object({
-  KAFKA_BROKERS: z
+  [ENV.kafkaBrokers]: z
     .string({ error: 'is required' })
     .trim()
     .min(1, 'is required')
@@ -46,15 +52,15 @@ const schema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(BROKER, 'each broker must be host:port')).min(1, 'lists no broker')),
-  KAFKA_AUTH: z.enum(['none', 'msk-iam'], { error: 'must be "none" or "msk-iam"' }).optional(),
-  AWS_REGION: z.string().trim().min(1).optional(),
-  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
-  KAFKA_CLIENT_ID: z
+  [ENV.kafkaAuth]: z.enum(['none', 'msk-iam'], { error: 'must be "none" or "msk-iam"' }).optional(),
+  [ENV.region]: z.string().trim().min(1).optional(),
+  [LAMBDA_FUNCTION_NAME]: z.string().optional(),
+  [ENV.kafkaClientId]: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'has characters Kafka does not accept')
     .optional(),
-  POWERTOOLS_SERVICE_NAME: z.string().trim().min(1).optional(),
-  KAFKA_PRODUCE_TIMEOUT_MS: z.coerce
+  [ENV.serviceName]: z.string().trim().min(1).optional(),
+  [PRODUCE_TIMEOUT_MS]: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(100)
@@ -78,11 +84,11 @@ export function loadRuntimeConfig(
     ? []
     : parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'environment'), issue.message]);
   // In Lambda, plaintext by accident would only fail at the first connection: require a choice.
-  if (env.AWS_LAMBDA_FUNCTION_NAME && !env.KAFKA_AUTH) {
-    issues.push(['KAFKA_AUTH', 'is required when running in AWS Lambda']);
+  if (env[LAMBDA_FUNCTION_NAME] && !env[ENV.kafkaAuth]) {
+    issues.push([ENV.kafkaAuth, 'is required when running in AWS Lambda']);
   }
-  if (env.KAFKA_AUTH === 'msk-iam' && !env.AWS_REGION?.trim()) {
-    issues.push(['AWS_REGION', 'is required when KAFKA_AUTH=msk-iam']);
+  if (env[ENV.kafkaAuth] === 'msk-iam' && !env[ENV.region]?.trim()) {
+    issues.push([ENV.region, `is required when ${ENV.kafkaAuth}=msk-iam`]);
   }
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(
@@ -91,12 +97,12 @@ export function loadRuntimeConfig(
   }
   const e = parsed.data;
   const config: RuntimeConfig = {
-    brokers: e.KAFKA_BROKERS,
-    auth: e.KAFKA_AUTH ?? 'none',
-    clientId: e.KAFKA_CLIENT_ID ?? e.AWS_LAMBDA_FUNCTION_NAME ?? 'orion',
-    serviceName: e.POWERTOOLS_SERVICE_NAME ?? 'orion',
-    produceTimeoutMs: e.KAFKA_PRODUCE_TIMEOUT_MS ?? 10_000,
-    ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
+    brokers: e[ENV.kafkaBrokers],
+    auth: e[ENV.kafkaAuth] ?? 'none',
+    clientId: e[ENV.kafkaClientId] ?? e[LAMBDA_FUNCTION_NAME] ?? 'orion',
+    serviceName: e[ENV.serviceName] ?? 'orion',
+    produceTimeoutMs: e[PRODUCE_TIMEOUT_MS] ?? 10_000,
+    ...(e[ENV.region] ? { region: e[ENV.region] } : {}),
   };
   return config;
 }
