@@ -5,7 +5,8 @@
  * client connects on the first batch and is reused by every later invocation.
  */
 
+import { CDR_PIPELINE } from '../../shared/cdr/pipeline.ts';
 import { storageStageFromEnv } from '../../shared/cdr/stages/storage-stage-from-env.ts';
 import { createKafkaHandler } from '../../shared/runtime/kafka-handler.ts';
 
-export const handler = createKafkaHandler(storageStageFromEnv());
+export const handler = createKafkaHandler(storageStageFromEnv(), { piiKeys: CDR_PIPELINE.piiKeys });
