@@ -10,24 +10,15 @@ import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount, describeTopics } from '../../../shared/kafka/topic-describe.ts';
 import type { ExistingTopic } from '../../../shared/kafka/topic-plan.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
-import type { TopicSpec } from '../../../shared/pipeline/types.ts';
-import { testKafka, uniqueName } from '../../support/endpoints.ts';
+import { testKafka } from '../../support/endpoints.ts';
+import { testTopic } from '../../support/test-topic.ts';
 
 const HOUR = 3_600_000;
 
 describe('topics apply: kept partitions and update-only configs', () => {
   const admin = testKafka('it-topics-rollback').admin();
   let brokers = 1;
-  const a: TopicSpec = {
-    name: uniqueName('it.topics.rollback'),
-    partitions: 3,
-    retentionMs: 24 * HOUR,
-    cleanupPolicy: 'delete',
-    compression: 'snappy',
-    replicationFactor: 3,
-    minInSyncReplicas: 2,
-    description: 'test topic',
-  };
+  const a = testTopic('it.topics.rollback');
 
   beforeAll(async () => {
     await admin.connect();

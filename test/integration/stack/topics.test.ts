@@ -12,6 +12,7 @@ import { inspectTopics } from '../../../shared/kafka/topic-inspect.ts';
 import { resolveTopics } from '../../../shared/pipeline/index.ts';
 import type { TopicSpec } from '../../../shared/pipeline/types.ts';
 import { testKafka, uniqueName } from '../../support/endpoints.ts';
+import { testTopic } from '../../support/test-topic.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 const HOUR = 3_600_000;
@@ -19,16 +20,7 @@ const HOUR = 3_600_000;
 describe('topics apply / list', () => {
   const admin = testKafka('it-topics').admin();
   let brokers = 1;
-  const a: TopicSpec = {
-    name: uniqueName('it.topics.a'),
-    partitions: 3,
-    retentionMs: 24 * HOUR,
-    cleanupPolicy: 'delete',
-    compression: 'snappy',
-    replicationFactor: 3,
-    minInSyncReplicas: 2,
-    description: 'test topic a',
-  };
+  const a = testTopic('it.topics.a', { description: 'test topic a' });
   const b: TopicSpec = { ...a, name: uniqueName('it.topics.b'), partitions: 2, description: 'test topic b' };
 
   beforeAll(async () => {
