@@ -4,11 +4,12 @@
  * `shared/<name>/` folder and its `functions/` handlers.
  */
 import { CDR_PIPELINE } from './cdr/pipeline.ts';
+import { COMMERCE_PIPELINE } from './commerce/pipeline.ts';
 import { PipelineError } from './pipeline/errors.ts';
 import type { PipelineDefinition } from './pipeline/types.ts';
 
 /** Every hosted pipeline; the first is the default of every command. */
-export const PIPELINES: readonly PipelineDefinition[] = [CDR_PIPELINE];
+export const PIPELINES: readonly PipelineDefinition[] = [CDR_PIPELINE, COMMERCE_PIPELINE];
 
 /** The pipeline commands use when none is named. */
 export const DEFAULT_PIPELINE: PipelineDefinition = CDR_PIPELINE;

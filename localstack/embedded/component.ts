@@ -12,7 +12,19 @@ export interface LaunchContext {
   readonly brokers: number;
   /** First Kafka broker port. */
   readonly kafkaPort: number;
+  /** Cassandra native protocol (CQL) port. */
+  readonly cassandraPort: number;
+  /** Cassandra internode (storage) port. */
+  readonly cassandraStoragePort: number;
+  /** DynamoDB Local HTTP port. */
+  readonly dynamodbPort: number;
 }
+
+/** What decides a component's processes and address: broker count and ports. */
+export type PortLayout = Pick<
+  LaunchContext,
+  'brokers' | 'kafkaPort' | 'cassandraPort' | 'cassandraStoragePort' | 'dynamodbPort'
+>;
 
 /** A process the component runs, before it is launched. */
 export interface PlannedProcess {
@@ -28,9 +40,9 @@ export interface ComponentDriver {
   /** How long `up` waits for health after launch. */
   readonly healthTimeoutMs: number;
   /** Processes (and their ports) the component runs for this context. */
-  processes(ctx: Pick<LaunchContext, 'brokers' | 'kafkaPort'>): PlannedProcess[];
+  processes(ctx: PortLayout): PlannedProcess[];
   /** Client address, e.g. `127.0.0.1:9042`. */
-  address(ctx: Pick<LaunchContext, 'brokers' | 'kafkaPort'>): string;
+  address(ctx: PortLayout): string;
   /** Writes configs, prepares data folders and launches the named processes (all when omitted). */
   launch(ctx: LaunchContext, only?: readonly string[]): Promise<ProcessState[]>;
   /** Real health check against `address`; resolves with what it saw. */

@@ -8,11 +8,18 @@
  * await stackDown();
  */
 import { recordColdStarts } from './cold-starts.ts';
-import type { ComponentDriver, LaunchContext } from './component.ts';
+import type { ComponentDriver, LaunchContext, PortLayout } from './component.ts';
 import { cassandraDriver } from './components/cassandra.ts';
 import { dynamodbDriver } from './components/dynamodb.ts';
 import { kafkaDriver } from './components/kafka.ts';
-import { KAFKA_PORT, localEndpoints } from './endpoints.ts';
+import {
+  CASSANDRA_PORT,
+  CASSANDRA_STORAGE_PORT,
+  DYNAMODB_PORT,
+  ENDPOINT_ENV,
+  KAFKA_PORT,
+  localEndpoints,
+} from './endpoints.ts';
 import { StackError } from './errors.ts';
 import { withLock } from './lock.ts';
 import { type ResolvedClasspath, resolveClasspath } from './maven.ts';
@@ -39,10 +46,8 @@ export const DRIVERS: Readonly<Record<ComponentName, ComponentDriver>> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Resolved {
+interface Resolved extends PortLayout {
   readonly paths: StackPaths;
-  readonly brokers: number;
-  readonly kafkaPort: number;
   readonly components: readonly ComponentName[];
   readonly external: Readonly<Record<ComponentName, string | undefined>>;
   readonly log: (line: string) => void;
@@ -60,6 +65,9 @@ function resolveOptions(opts: StackOptions): Resolved {
     paths: stackPaths(opts.home ?? DEFAULT_STACK_HOME),
     brokers,
     kafkaPort: opts.kafkaPort ?? KAFKA_PORT,
+    cassandraPort: opts.cassandraPort ?? CASSANDRA_PORT,
+    cassandraStoragePort: opts.cassandraStoragePort ?? CASSANDRA_STORAGE_PORT,
+    dynamodbPort: opts.dynamodbPort ?? DYNAMODB_PORT,
     components: opts.components ?? COMPONENTS,
     external: {
       kafka: endpoints.external.kafka ? endpoints.kafkaBrokers.join(',') : undefined,
@@ -71,12 +79,33 @@ function resolveOptions(opts: StackOptions): Resolved {
   };
 }
 
+/** The broker count and ports of resolved options. */
+function portLayoutOf(r: Resolved): PortLayout {
+  return {
+    brokers: r.brokers,
+    kafkaPort: r.kafkaPort,
+    cassandraPort: r.cassandraPort,
+    cassandraStoragePort: r.cassandraStoragePort,
+    dynamodbPort: r.dynamodbPort,
+  };
+}
+
 function lockFile(paths: StackPaths): string {
   return `${paths.runDir}/stack.lock`;
 }
 
 function alivePids(state: ComponentState): number[] {
   return state.processes.filter((p) => isOurProcess(p.pid, p.name)).map((p) => p.pid);
+}
+
+/**
+ * True while `p` runs. Checked twice 100 ms apart before saying no: right after a fork the child's
+ * command line may not yet be the JVM's (the launcher re-executing itself), which is not an exit.
+ */
+async function stillOurs(p: ProcessState): Promise<boolean> {
+  if (isOurProcess(p.pid, p.name)) return true;
+  await sleep(100);
+  return isOurProcess(p.pid, p.name);
 }
 
 /** Polls the health check until it passes; fails early when a process dies, with its log tail. */
@@ -91,7 +120,7 @@ async function waitHealthy(
   let lastError = '';
   for (;;) {
     for (const p of processes) {
-      if (!isOurProcess(p.pid, p.name)) {
+      if (!(await stillOurs(p))) {
         throw new StackError(
           'PROCESS_EXITED',
           `${p.name} (pid ${p.pid}) exited before becoming healthy. Last lines of ${p.logFile}:\n${tailFile(p.logFile)}`,
@@ -156,7 +185,7 @@ async function upComponent(
     r.log(`${name}: external endpoint ${external} from ${driver.envVar} (${detail}); nothing started`);
     return { component: name, outcome: 'external', address: external, pids: [] };
   }
-  const ctxShape = { brokers: r.brokers, kafkaPort: r.kafkaPort };
+  const ctxShape = portLayoutOf(r);
   const address = driver.address(ctxShape);
   const recorded = readState(r.paths.stateFile).components[name];
   let relaunch: readonly string[] | undefined;
@@ -353,15 +382,55 @@ export async function stopComponent(
 }
 
 /**
- * Starts (or restarts the stopped nodes of) one component and waits until it is healthy.
+ * Starts (or restarts the stopped nodes of) one component and waits until it is healthy. Nodes
+ * stopped one by one (`kafka-2`) come back with the broker count and ports the stack recorded; a
+ * component stopped whole is forgotten, so a private stack on its own ports must name them in
+ * `opts` again (else the defaults, i.e. the shared stack's ports, are used).
  *
  * @example
  * await startComponent('cassandra');
+ * await startComponent('kafka', { home: '/tmp/orion-faults/stack' }); // its stopped brokers only
  */
 export async function startComponent(name: ComponentName, opts: StackOptions = {}): Promise<ComponentReport> {
   const recorded = readState(stackPaths(opts.home ?? DEFAULT_STACK_HOME).stateFile).components[name];
-  const [report] = await stackUp({ brokers: recorded?.brokers, ...opts, components: [name] });
+  const [report] = await stackUp({
+    ...(recorded ? recordedLayout(recorded) : {}),
+    ...opts,
+    components: [name],
+  });
   return report!;
+}
+
+/** The options that bring a recorded component back on the same broker count and ports. */
+function recordedLayout(recorded: ComponentState): StackOptions {
+  const port = (process: ProcessState | undefined, index = 0) => process?.ports[index];
+  switch (recorded.component) {
+    case 'kafka':
+      // Node `kafka-1` listens on the first broker port.
+      return {
+        brokers: recorded.brokers ?? 1,
+        kafkaPort: port(recorded.processes.find((p) => p.name === 'kafka-1')),
+      };
+    case 'cassandra':
+      return {
+        cassandraPort: port(recorded.processes[0]),
+        cassandraStoragePort: port(recorded.processes[0], 1),
+      };
+    case 'dynamodb':
+      return { dynamodbPort: port(recorded.processes[0]) };
+  }
+}
+
+/**
+ * The variables that point ORION (the main job, the stages, the CLI) at the endpoints of `up`'s
+ * reports: `KAFKA_BROKERS`, `CASSANDRA_CONTACT_POINTS`, `DYNAMODB_ENDPOINT`. A private stack on
+ * its own ports is selected this way, as any external endpoint.
+ *
+ * @example
+ * Object.assign(process.env, stackEndpointEnvironment(await stackUp({ home, kafkaPort: 39092, … })));
+ */
+export function stackEndpointEnvironment(reports: readonly ComponentReport[]): Record<string, string> {
+  return Object.fromEntries(reports.map((r) => [ENDPOINT_ENV[r.component], r.address]));
 }
 
 /**
@@ -378,8 +447,7 @@ export async function stackStatus(opts: StackOptions = {}): Promise<ComponentSta
       const driver = DRIVERS[component];
       const external = r.external[component];
       const recorded = state.components[component];
-      const address =
-        external ?? recorded?.address ?? driver.address({ brokers: r.brokers, kafkaPort: r.kafkaPort });
+      const address = external ?? recorded?.address ?? driver.address(portLayoutOf(r));
       const brokers = recorded?.brokers ?? 1;
       const check = async () => {
         try {

@@ -75,6 +75,15 @@ export interface StackOptions {
   readonly brokers?: number;
   /** First Kafka broker port. Default 9092. */
   readonly kafkaPort?: number;
+  /** Cassandra native protocol (CQL) port. Default 9042. */
+  readonly cassandraPort?: number;
+  /**
+   * Cassandra internode (storage) port: a second node on the machine needs its own.
+   * Default 7000.
+   */
+  readonly cassandraStoragePort?: number;
+  /** DynamoDB Local HTTP port. Default 8000. */
+  readonly dynamodbPort?: number;
   /** Components to manage. Default all three. */
   readonly components?: readonly ComponentName[];
   /** Ignore `KAFKA_BROKERS` & co. (to run a private cluster next to an external one). */

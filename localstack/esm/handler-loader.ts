@@ -8,8 +8,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { keyspaceNameOf } from '../../shared/pipeline/definition.ts';
 import { type EnvironmentBindings, stageEnvironment } from '../../shared/pipeline/environment.ts';
 import type { PipelineDefinition, StageSpec } from '../../shared/pipeline/types.ts';
+import { DEFAULT_KEYSPACE } from '../../shared/storage/cassandra/keyspace.ts';
 import { DYNAMODB_LOCAL_REGION, localEndpoints } from '../embedded/endpoints.ts';
 import type { HandlerSource, KafkaEventHandler } from './types.ts';
 
@@ -80,7 +82,14 @@ export function localStageEnvironment(
   brokers: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  return stageEnvironment(pipeline, stage, localEnvironmentBindings(brokers, env));
+  const bindings = localEnvironmentBindings(brokers, env);
+  // Each pipeline's tables in a keyspace of its own, locally as in AWS (a user-set
+  // CASSANDRA_KEYSPACE still wins: applyEnvironment keeps what the user set).
+  const cassandra = bindings.cassandra && {
+    ...bindings.cassandra,
+    keyspace: keyspaceNameOf(pipeline, DEFAULT_KEYSPACE),
+  };
+  return stageEnvironment(pipeline, stage, { ...bindings, ...(cassandra ? { cassandra } : {}) });
 }
 
 /** The environment as the user gave it, before any stage's variables were set. */
@@ -100,7 +109,10 @@ export function applyEnvironment(env: Readonly<Record<string, string>>): void {
  * Resolves a handler source to a callable handler, importing the module once per `environment`.
  * @example const handler = await loadHandler({ kind: 'module', path: handlerPathOf(pipeline, stage, false) });
  */
-export async function loadHandler(source: HandlerSource, environment?: string): Promise<KafkaEventHandler> {
+export async function loadHandler<H = KafkaEventHandler>(
+  source: HandlerSource<H>,
+  environment?: string,
+): Promise<H> {
   if (source.kind === 'function') return source.handler;
   if (!existsSync(source.path)) {
     throw new HandlerLoadError(
@@ -121,5 +133,5 @@ export async function loadHandler(source: HandlerSource, environment?: string): 
       `${source.path} does not export a function "${name}"`,
     );
   }
-  return handler as KafkaEventHandler;
+  return handler as H;
 }

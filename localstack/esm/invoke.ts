@@ -1,13 +1,14 @@
 /**
- * Invokes a handler in-process the way the event source mapping invokes a function: synchronously,
- * with the Kafka event and a context, within the function timeout. A throw or a timeout is a
- * function error; the returned value is the (partial) batch response.
+ * Invokes a handler in-process the way an event source mapping invokes a function: synchronously,
+ * with the event (here the Kafka one; {@link invokeWithEvent} for any source) and a context, within
+ * the function timeout. A throw or a timeout is a function error; the returned value is the
+ * (partial) batch response.
  */
 import { encodeKafkaEvent } from '../../shared/kafka/msk-event.ts';
 import type { InvocationOutcome } from './batch-processor.ts';
 import type { FetchedRecord } from './fetched-record.ts';
 import { lambdaContext } from './lambda-context.ts';
-import type { KafkaEventHandler } from './types.ts';
+import type { KafkaEventHandler, LambdaContextLike } from './types.ts';
 
 /** Typed error for an invocation that ran past the function timeout. */
 export class FunctionTimeoutError extends Error {
@@ -30,7 +31,19 @@ export async function invokeHandler(
   records: readonly FetchedRecord[],
   options: { functionName: string; timeoutMs: number; source: EventSourceInfo },
 ): Promise<InvocationOutcome> {
-  const event = encodeKafkaEvent(records, options.source);
+  return invokeWithEvent(handler, encodeKafkaEvent(records, options.source), options);
+}
+
+/**
+ * Invokes `handler` with any event source's event and a fresh context, within the function
+ * timeout: a throw, a rejection or the timeout is a function error, the value is the response.
+ * @example await invokeWithEvent(handler, { Records: [] }, { functionName: 'outbox-publisher', timeoutMs: 60_000 })
+ */
+export async function invokeWithEvent<E>(
+  handler: (event: E, context: LambdaContextLike) => unknown,
+  event: E,
+  options: { functionName: string; timeoutMs: number },
+): Promise<InvocationOutcome> {
   const context = lambdaContext(options.functionName, options.timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -25,7 +25,7 @@ export type PipelineReference = { readonly name: string } | { readonly module: P
  * The reference of `pipeline`: its module when given, else its name when the registry holds this
  * very definition. Throws {@link PipelineError} `NOT_FOUND` for an unregistered pipeline without
  * a module (a worker could not find it).
- * @example pipelineReferenceOf(pipelineNamed('commerce')) // { name: 'commerce' }
+ * @example pipelineReferenceOf(pipelineNamed('toy')) // { name: 'toy' }
  */
 export function pipelineReferenceOf(
   pipeline: PipelineDefinition,
@@ -46,7 +46,7 @@ export function pipelineReferenceOf(
 
 /**
  * The definition a reference names: from the registry, or imported from its module.
- * @example await resolvePipelineReference({ name: 'commerce' })
+ * @example await resolvePipelineReference({ name: 'toy' })
  */
 export async function resolvePipelineReference(reference: PipelineReference): Promise<PipelineDefinition> {
   if ('name' in reference) return pipelineNamed(reference.name);

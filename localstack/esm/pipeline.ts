@@ -18,7 +18,7 @@ import type { EmulatorOptions, HandlerSource, MappingCounters } from './types.ts
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions extends EmulatorOptions {
-  /** The pipeline whose stages run (e.g. `pipelineNamed('commerce')`, or a test fixture's definition). */
+  /** The pipeline whose stages run (e.g. `pipelineNamed('toy')`, or a test fixture's definition). */
   readonly pipeline: PipelineDefinition;
   /** Kafka bootstrap servers. */
   readonly brokers: readonly string[];
@@ -81,7 +81,7 @@ export function mappingSettingsOf(
  * Starts the event source mappings of the chosen stages of a pipeline.
  *
  * @example
- * const pipeline = await startPipeline({ pipeline: pipelineNamed('commerce'), brokers: ['127.0.0.1:9092'], stages: ['orders'] });
+ * const pipeline = await startPipeline({ pipeline: pipelineNamed('toy'), brokers: ['127.0.0.1:9092'], stages: ['forward'] });
  * // … later
  * await pipeline.stop();
  */

@@ -4,6 +4,9 @@
  * and reports its counters to the parent every {@link SNAPSHOT_EVERY_MS}. Stops on the parent's
  * `stop` (finish in-flight batches, commit, disconnect) or when the parent goes away; ignores
  * SIGINT/SIGTERM, which a terminal also sends to the whole process group: the parent decides.
+ * A `stop` that comes while the mappings are still starting (a replacement stopped during its
+ * start) waits for them, so that the pollers leave their groups instead of lingering in them
+ * until their session times out.
  */
 import { type PipelineHandle, startPipeline } from './pipeline.ts';
 import { resolvePipelineReference } from './pipeline-reference.ts';
@@ -12,6 +15,8 @@ import type { FromStageWorker, StageWorkerSnapshot, ToStageWorker } from './stag
 const SNAPSHOT_EVERY_MS = 200;
 
 let pipeline: PipelineHandle | undefined;
+/** The start under way (settles once the mappings run or failed to start). */
+let starting: Promise<unknown> | undefined;
 let survivedErrors = 0;
 let lastErrorReportAt = 0;
 let stopping: Promise<void> | undefined;
@@ -34,6 +39,7 @@ function snapshot(): StageWorkerSnapshot {
 function stop(): Promise<void> {
   stopping ??= (async () => {
     clearInterval(timer);
+    await starting;
     await pipeline?.stop();
     // Exit only once the last counters are on their way (a send is asynchronous).
     const last: FromStageWorker = { type: 'stopped', ...snapshot() };
@@ -56,7 +62,7 @@ process.on('message', (message: ToStageWorker) => {
   switch (message.type) {
     case 'start': {
       const { type: _type, pipeline: reference, stage, ...options } = message;
-      resolvePipelineReference(reference)
+      starting = resolvePipelineReference(reference)
         .then((definition) =>
           startPipeline({
             ...options,

@@ -44,9 +44,9 @@ export interface LambdaContextLike {
  */
 export type KafkaEventHandler = (event: KafkaEvent, context: LambdaContextLike) => unknown;
 
-/** Where a stage's handler comes from. */
-export type HandlerSource =
-  | { readonly kind: 'function'; readonly handler: KafkaEventHandler }
+/** Where a handler comes from (a Kafka event handler unless `H` says otherwise). */
+export type HandlerSource<H = KafkaEventHandler> =
+  | { readonly kind: 'function'; readonly handler: H }
   | { readonly kind: 'module'; readonly path: string; readonly exportName?: string };
 
 /** Live counters of one event source mapping (all pollers). */

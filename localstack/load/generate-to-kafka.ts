@@ -14,14 +14,15 @@ const LARGE_VALUE_BYTES = 900 * 1024;
 /** Most records in one produce. */
 const MAX_CHUNK = 5000;
 
-const bytesOf = (value: string | Buffer) =>
-  typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+const bytesOf = (value: string | Buffer | null) =>
+  value === null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 
 /** Options of {@link generateToKafka}. */
 export interface GenerateOptions {
   readonly brokers: readonly string[];
   /** Where the records come from. */
   readonly load: LocalRunLoad;
+  /** Records to produce; a load that says its own size ({@link LocalRunLoad.size}) gets exactly that many. */
   readonly count: number;
   /** Target records per second before the speed multiplier; 0 = as fast as possible. */
   readonly rate: number;
@@ -59,13 +60,15 @@ export async function generateToKafka(options: GenerateOptions): Promise<Generat
     perTopic: {},
     durationMs: 0,
   };
+  const count = options.load.size ?? options.count;
   const effectiveRate = options.rate * options.speed;
   const chunk =
     effectiveRate > 0 ? Math.max(1, Math.min(MAX_CHUNK, Math.round(effectiveRate / 20))) : MAX_CHUNK;
   const started = Date.now();
   try {
-    for (let done = 0; done < options.count; ) {
-      const records = options.load.next(Math.min(chunk, options.count - done));
+    for (let done = 0; done < count; ) {
+      const records = options.load.next(Math.min(chunk, count - done));
+      if (records.length === 0) break; // exhausted before its size: nothing more to produce
       const produced = await produceChunk(producer, records, report);
       options.onProduced?.(produced, Date.now());
       done += records.length;

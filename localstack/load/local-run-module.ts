@@ -15,7 +15,7 @@ export const LOCAL_RUN_EXPORT = 'localRun';
 
 /**
  * Where `pipeline`'s local-run module is, or `undefined` when it declares none.
- * @example localRunModulePathOf(pipelineNamed('commerce')) // '<repo>/shared/commerce/local-run.ts'
+ * @example localRunModulePathOf(pipelineNamed('toy')) // '<repo>/shared/toy/local-run.ts'
  */
 export function localRunModulePathOf(pipeline: PipelineDefinition): string | undefined {
   return pipeline.localRun ? resolve(REPO_ROOT, pipeline.localRun.module) : undefined;
@@ -24,7 +24,7 @@ export function localRunModulePathOf(pipeline: PipelineDefinition): string | und
 /**
  * Imports `pipeline`'s local-run module. Throws {@link PipelineError} `NOT_FOUND` when the
  * pipeline declares none, or when the module does not export a `localRun` with a load and stores.
- * @example const localRun = await loadLocalRunModule(pipelineNamed('commerce'));
+ * @example const localRun = await loadLocalRunModule(pipelineNamed('toy'));
  */
 export async function loadLocalRunModule(pipeline: PipelineDefinition): Promise<LocalRunModule> {
   const path = localRunModulePathOf(pipeline);

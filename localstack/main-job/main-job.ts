@@ -1,8 +1,12 @@
 /**
  * The main job (`npm start`): a whole pipeline on the local stack, end to end. Stack up (reused
  * when running) → topics apply → the pipeline's stores prepared → its stages behind the ESM
- * emulator → the backlog of earlier runs drained → a generated load → live progress → wait until
- * idle → a report with exact accounting (`stored + rejected + dead letters = generated`).
+ * emulator, its HTTP APIs and stream stages beside them (`startPipelineFunctions`) → the backlog of
+ * earlier runs drained → a generated load (and the load's HTTP driver, `LocalRunLoad.drive`,
+ * concurrently) → live progress → wait until idle (stream stages caught up too) → a report with
+ * exact accounting (`stored + rejected + dead letters = generated + entered by HTTP`), a line per
+ * HTTP API and stream stage, and the module's own sections (e.g. detection quality) when it
+ * measures any.
  * Everything pipeline-specific (the load, the stores, what "stored" means) comes from the
  * pipeline's local-run module (`shared/pipeline/local-run.ts`).
  */
@@ -12,14 +16,31 @@ import type { Admin, Kafka } from 'kafkajs';
 import { createKafka } from '../../shared/kafka/client.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
-import type { LocalRunLoad, LocalRunModule, LocalRunStores } from '../../shared/pipeline/local-run.ts';
+import { keyspaceNameOf } from '../../shared/pipeline/definition.ts';
+import { ENV } from '../../shared/pipeline/environment.ts';
+import type {
+  LocalRunContext,
+  LocalRunDriveResult,
+  LocalRunLoad,
+  LocalRunModule,
+  LocalRunReportSection,
+  LocalRunStores,
+} from '../../shared/pipeline/local-run.ts';
 import { resolveTopics } from '../../shared/pipeline/topics.ts';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { DEFAULT_PIPELINE } from '../../shared/pipelines.ts';
+import { DEFAULT_KEYSPACE } from '../../shared/storage/cassandra/keyspace.ts';
 import { localStoreEnvironment } from '../embedded/endpoints.ts';
 import { localKafkaBrokers, stackUp } from '../embedded/stack.ts';
 import { readLag } from '../esm/lag.ts';
 import { type RunningPipeline, type StageTotals, startPipeline } from '../esm/pipeline.ts';
+import {
+  type PipelineFunctionCounters,
+  type RunningPipelineFunctions,
+  type StreamStageCounters,
+  startPipelineFunctions,
+} from '../esm/pipeline-functions.ts';
+import type { PipelineModule } from '../esm/pipeline-reference.ts';
 import { type StageWorkersHandle, startStageWorkers } from '../esm/stage-workers.ts';
 import { generateToKafka } from '../load/generate-to-kafka.ts';
 import { loadLocalRunModule } from '../load/local-run-module.ts';
@@ -34,6 +55,11 @@ import { waitUntilIdle } from './wait-until-idle.ts';
 export interface MainJobOptions {
   /** The pipeline to run; it must name a local-run module (`localRun.module`). */
   readonly pipeline: PipelineDefinition;
+  /**
+   * The module the stage workers import `pipeline` from; needed only for a pipeline that is not
+   * in `shared/pipelines.ts` (a test fixture). @default found by name in the registry
+   */
+  readonly pipelineModule?: PipelineModule;
   /** Records to generate. */
   readonly count: number;
   /** Records per second (0: as fast as the producer goes). */
@@ -56,6 +82,8 @@ export interface MainJobOptions {
   readonly stageWorkers: boolean;
   /** Give up when nothing moved for this long once generation is over. */
   readonly stallTimeoutMs: number;
+  /** Port per HTTP API name. @default `ORION_HTTP_PORT_<NAME>`, else an ephemeral port */
+  readonly apiPorts?: Readonly<Record<string, number>>;
   /** Progress and steps go here. */
   readonly log: (line: string) => void;
 }
@@ -93,6 +121,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     rate: options.rate,
     invalidRatio: options.invalidRatio,
     seed: options.seed,
+    speed: 1,
     options: options.loadOptions,
   });
   log(`== stack up (${options.brokers} broker${options.brokers > 1 ? 's' : ''})`);
@@ -109,7 +138,12 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   // The stages get their endpoints from the emulator (the env contract bound to the local stack);
   // the module's own store clients read the same ones. process.env keeps the user's endpoints
   // only, so a second run in this process still sees the embedded stack as embedded.
-  const storeEnvironment = { ...process.env, ...localStoreEnvironment() };
+  // The keyspace too: the stages get their pipeline's own (keyspaceNameOf), unless the user set one.
+  const storeEnvironment = {
+    [ENV.cassandraKeyspace]: keyspaceNameOf(definition, DEFAULT_KEYSPACE),
+    ...process.env,
+    ...localStoreEnvironment(),
+  };
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
@@ -123,10 +157,18 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     const applied = await applyTopics(admin, resolveTopics(brokerCount, definition.topics));
     log(`   ${summarizeApply(applied)}`);
 
-    stores = await localRun.openStores({ pipeline: definition, brokers, env: storeEnvironment, log });
+    // Filled in place once the HTTP APIs listen (after prepare), as LocalRunContext documents.
+    const context: LocalRunContext = {
+      pipeline: definition,
+      brokers,
+      env: storeEnvironment,
+      log,
+      httpApis: {},
+    };
+    stores = await localRun.openStores(context);
     await stores.prepare();
 
-    return await runStages(options, localRun, load, stores, { kafka, admin }, brokers, components);
+    return await runStages(options, localRun, load, stores, { kafka, admin }, context, components);
   } finally {
     await Promise.allSettled([admin.disconnect(), stores?.close()]);
   }
@@ -139,17 +181,18 @@ async function runStages(
   load: LocalRunLoad,
   stores: LocalRunStores,
   { kafka, admin }: RunClients,
-  brokers: readonly string[],
+  context: LocalRunContext,
   components: Awaited<ReturnType<typeof stackUp>>,
 ): Promise<MainJobReport> {
   const { log, pipeline: definition } = options;
-  const { labels } = localRun;
+  const { brokers } = context;
   log(
     `== pipeline: ${definition.stages.map((s) => s.name).join(' → ')}${options.bundled ? ' (esbuild bundles)' : ''}`,
   );
   const pipelineErrors: unknown[] = [];
   const pipelineOptions = {
     pipeline: definition,
+    ...(options.pipelineModule ? { pipelineModule: options.pipelineModule } : {}),
     brokers,
     bundled: options.bundled,
     // Several batches in flight per poller (AWS allows up to 5 for Kafka): hides the produce and
@@ -161,10 +204,101 @@ async function runStages(
     ? await startStageWorkers(pipelineOptions)
     : undefined;
   const pipeline: RunningPipeline = workers ?? (await startPipeline(pipelineOptions));
-  const view = new ProgressView(definition.stages.map((s) => s.name));
+  let pipelineStopped: Promise<void> | undefined;
+  const stopPipeline = () => {
+    pipelineStopped ??= pipeline.stop();
+    return pipelineStopped;
+  };
+  let functions: RunningPipelineFunctions | undefined;
+  try {
+    // After the fork of the stage workers: the functions' variables go into this process's env.
+    functions = await startFunctions(options, context, (error) => pipelineErrors.push(error));
+    return await runWindow(options, localRun, load, stores, { kafka, admin }, context, components, {
+      pipeline,
+      stopPipeline,
+      workers,
+      functions,
+      pipelineErrors,
+    });
+  } finally {
+    // Also when the window throws (a generation or HTTP load that fails, a backlog that does not
+    // drain): the stage workers must not outlive the job, holding the mappings' partitions.
+    await Promise.allSettled([stopPipeline(), functions?.stop()]);
+  }
+}
+
+/** The pipeline's HTTP APIs and stream stages, started (URLs into the context), or undefined. */
+async function startFunctions(
+  options: MainJobOptions,
+  context: LocalRunContext,
+  onError: (error: unknown) => void,
+): Promise<RunningPipelineFunctions | undefined> {
+  const { pipeline: definition, log } = options;
+  const apis = definition.httpApis ?? [];
+  const streams = definition.streamStages ?? [];
+  if (apis.length === 0 && streams.length === 0) return undefined;
+  log('== HTTP APIs and stream stages');
+  const functions = await startPipelineFunctions({
+    pipeline: definition,
+    brokers: context.brokers,
+    bundled: options.bundled,
+    ...(options.apiPorts ? { apiPorts: options.apiPorts } : {}),
+    log: (line) => log(`   ${line}`),
+    onError,
+  });
+  Object.assign(context.httpApis, functions.urls);
+  for (const api of apis) {
+    log(
+      `   ${api.name.padEnd(18)} ${functions.urls[api.name]} (${api.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
+    );
+  }
+  for (const stage of streams) {
+    log(
+      `   ${stage.name.padEnd(18)} stream of ${stage.source.store}/${stage.source.table} → ${stage.outputTopics.join(', ') || '(no topic)'}`,
+    );
+  }
+  return functions;
+}
+
+/** What runs while the window is open. */
+interface RunningParts {
+  readonly pipeline: RunningPipeline;
+  /** Stops the pipeline once, however often it is called. */
+  readonly stopPipeline: () => Promise<void>;
+  readonly workers: StageWorkersHandle | undefined;
+  readonly functions: RunningPipelineFunctions | undefined;
+  readonly pipelineErrors: unknown[];
+}
+
+/** From the drained backlog to the report. */
+async function runWindow(
+  options: MainJobOptions,
+  localRun: LocalRunModule,
+  load: LocalRunLoad,
+  stores: LocalRunStores,
+  { kafka, admin }: RunClients,
+  context: LocalRunContext,
+  components: Awaited<ReturnType<typeof stackUp>>,
+  { pipeline, stopPipeline, workers, functions, pipelineErrors }: RunningParts,
+): Promise<MainJobReport> {
+  const { log, pipeline: definition } = options;
+  const { labels } = localRun;
+  const { brokers } = context;
+  const view = new ProgressView(
+    definition.stages.map((s) => s.name),
+    workers ? { restarts: () => workers.restarts() } : {},
+  );
   const rejectTopics = [definition.rejectTopic];
   const deadLetterTopics = definition.deadLetterTopics;
-  const watch = { kafka, admin, definition, pipeline, view, stallTimeoutMs: options.stallTimeoutMs };
+  const watch = {
+    kafka,
+    admin,
+    definition,
+    pipeline,
+    view,
+    stallTimeoutMs: options.stallTimeoutMs,
+    ...(functions ? { functions } : {}),
+  };
 
   // Records left on the pipeline's topics by earlier runs are processed first, so that this
   // run's accounting starts from an idle pipeline and counts only its own records.
@@ -172,9 +306,14 @@ async function runStages(
     (n, r) => n + r.lag,
     0,
   );
-  if (backlog > 0) {
+  // A stream stage's mapping starts from the stream's trim horizon (its checkpoints live in memory):
+  // what earlier runs left on the stream goes through before the window opens too.
+  const streamStages = functions ? (definition.streamStages?.length ?? 0) : 0;
+  if (backlog > 0 || streamStages > 0) {
     log(
-      `== draining ${backlog.toLocaleString('en-US')} record(s) left on the pipeline's topics by earlier runs`,
+      backlog > 0
+        ? `== draining ${backlog.toLocaleString('en-US')} record(s) left on the pipeline's topics by earlier runs`
+        : "== draining what earlier runs left on the stream stages' streams",
     );
     const drained = await waitUntilIdle({
       ...watch,
@@ -186,7 +325,9 @@ async function runStages(
   }
   const rejectedBefore = await endOffsets(admin, rejectTopics);
   const dlqBefore = await endOffsets(admin, deadLetterTopics);
+  await stores.runStarting?.();
   const totalsBefore = pipeline.stageTotals();
+  const functionsBefore = functions?.counters();
   const cpuMeter = startCpuMeter({
     ...(workers ? { workers: () => workers.cpuMicros() } : {}),
     pids: Object.fromEntries(components.map((c) => [c.component, c.pids])),
@@ -196,6 +337,15 @@ async function runStages(
   let generated = 0;
   log(`== generating ${load.description}`);
   const startedAt = Date.now();
+  // The load's HTTP part, concurrently with the Kafka generation; the window stays open until it ends.
+  const abort = new AbortController();
+  let driving = load.drive !== undefined;
+  const drive: Promise<LocalRunDriveResult> | undefined = load.drive
+    ?.call(load, { ...context, signal: abort.signal })
+    .finally(() => {
+      driving = false;
+    });
+  drive?.catch(() => abort.abort());
   const generation = generateToKafka({
     brokers,
     load,
@@ -209,15 +359,23 @@ async function runStages(
   }).finally(() => {
     generating = false;
   });
-  const idle = await waitUntilIdle({
-    ...watch,
-    rejectedFrom: rejectedBefore,
-    dlqFrom: dlqBefore,
-    producer: () => ({ generated, generating }),
-  });
+  generation.catch(() => abort.abort());
+  let idle: boolean;
+  try {
+    idle = await waitUntilIdle({
+      ...watch,
+      rejectedFrom: rejectedBefore,
+      dlqFrom: dlqBefore,
+      producer: () => ({ generated, generating: generating || driving }),
+    });
+  } finally {
+    abort.abort();
+  }
   const generationReport = await generation;
+  const driveResult = await drive;
   const cpuSeconds = cpuMeter.stop();
-  await pipeline.stop();
+  await Promise.all([stopPipeline(), functions?.stop()]);
+  const functionsAfter = functions?.counters();
 
   const rejectedAfter = await endOffsets(admin, rejectTopics);
   const dlqAfter = await endOffsets(admin, deadLetterTopics);
@@ -227,6 +385,14 @@ async function runStages(
   const rejected = await tallyBetween(kafka, rejectedBefore, rejectedAfter);
   const dlq = await tallyBetween(kafka, dlqBefore, dlqAfter);
   const samples = await stores.samples(ids.slice(0, 3));
+  // What the module measures beyond the accounting never costs the report.
+  const sections: readonly LocalRunReportSection[] =
+    (await stores.quality?.(load).catch((error: unknown) => [
+      {
+        title: 'quality',
+        lines: [`not measured: ${error instanceof Error ? error.message : String(error)}`],
+      },
+    ])) ?? [];
 
   return {
     pipeline: definition.name,
@@ -246,10 +412,13 @@ async function runStages(
     generationMs: generationReport.durationMs,
     endToEndMs: lastLandedAt - startedAt,
     stageTotals: subtractTotals(pipeline.stageTotals(), totalsBefore),
+    ...functionsOfRun(functionsAfter, functionsBefore),
+    ...(driveResult ? { drive: driveResult } : {}),
     sampleRows: samples,
+    ...(sections.length > 0 ? { sections } : {}),
     stalled: !idle,
     pipelineErrors: pipelineErrors.length,
-    ...(workers ? { workerPeakRssMb: workers.peakRssMb() } : {}),
+    ...(workers ? { workerPeakRssMb: workers.peakRssMb(), workerRestarts: workers.restarts() } : {}),
     cpuSeconds,
     cores: availableParallelism(),
   };
@@ -292,4 +461,32 @@ function subtractTotals(
     out[stage] = delta;
   }
   return out;
+}
+
+/** The HTTP API and stream stage counters of this run (stream counts minus those of the drained backlog). */
+function functionsOfRun(
+  after: PipelineFunctionCounters | undefined,
+  before: PipelineFunctionCounters | undefined,
+): Pick<MainJobReport, 'httpApis' | 'streamStages'> {
+  if (!after) return {};
+  const streamStages: Record<string, StreamStageCounters> = {};
+  for (const [name, c] of Object.entries(after.streamStages)) {
+    const b = before?.streamStages[name];
+    streamStages[name] = b
+      ? {
+          ...c,
+          records: c.records - b.records,
+          succeeded: c.succeeded - b.succeeded,
+          onFailure: c.onFailure - b.onFailure,
+          batches: c.batches - b.batches,
+          functionErrors: c.functionErrors - b.functionErrors,
+          retries: c.retries - b.retries,
+          onFailureRecords: c.onFailureRecords - b.onFailureRecords,
+        }
+      : c;
+  }
+  return {
+    ...(Object.keys(after.httpApis).length > 0 ? { httpApis: after.httpApis } : {}),
+    ...(Object.keys(streamStages).length > 0 ? { streamStages } : {}),
+  };
 }

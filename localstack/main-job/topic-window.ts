@@ -3,27 +3,21 @@
  * say: the main job counts its rejects and dead letters this way, so records left by earlier runs
  * never enter its accounting.
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { type TopicEndOffsets, topicEndOffsets } from '../../shared/kafka/topic-describe.ts';
+import type { StageRecord } from '../../shared/kafka/types.ts';
 import { decodeDeadLetters } from '../../shared/replay/decode.ts';
 import { type DeadLetterStats, DeadLetterTally } from '../../shared/replay/inspect.ts';
 import { readRanges } from '../../shared/replay/range-reader.ts';
 
 /** End offset per partition, per topic. */
-export type EndOffsets = ReadonlyMap<string, ReadonlyMap<number, number>>;
+export type EndOffsets = TopicEndOffsets;
 
 /**
  * The end offsets of `topics` now.
  * @example const before = await endOffsets(admin, pipeline.deadLetterTopics);
  */
-export async function endOffsets(admin: Admin, topics: readonly string[]): Promise<EndOffsets> {
-  const entries = await Promise.all(
-    topics.map(async (topic) => {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return [topic, new Map(offsets.map((o) => [o.partition, Number(o.high)]))] as const;
-    }),
-  );
-  return new Map(entries);
-}
+export const endOffsets = topicEndOffsets;
 
 /** Records written to the topics between two snapshots. */
 export function recordsBetween(before: EndOffsets, after: EndOffsets): number {
@@ -47,6 +41,21 @@ export async function tallyBetween(
   samples = 2,
 ): Promise<DeadLetterStats> {
   const tally = new DeadLetterTally(samples);
+  await forEachRecordBetween(kafka, before, after, (r) => tally.addRecord(r.timestamp, decodeDeadLetters(r)));
+  return tally.stats();
+}
+
+/**
+ * Calls `onRecord` for every record written to the topics between two snapshots, topic by topic,
+ * each partition in offset order.
+ * @example await forEachRecordBetween(kafka, before, after, (r) => ids.add(r.key?.toString()));
+ */
+export async function forEachRecordBetween(
+  kafka: Kafka,
+  before: EndOffsets,
+  after: EndOffsets,
+  onRecord: (record: StageRecord) => void,
+): Promise<void> {
   for (const [topic, partitions] of after) {
     const base = before.get(topic);
     await readRanges({
@@ -58,10 +67,9 @@ export async function tallyBetween(
         end,
       })),
       onRecords: async (_partition, records) => {
-        for (const r of records) tally.addRecord(r.timestamp, decodeDeadLetters(r));
+        for (const r of records) onRecord(r);
         return 'continue';
       },
     });
   }
-  return tally.stats();
 }

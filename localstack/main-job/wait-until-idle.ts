@@ -1,11 +1,13 @@
 /**
  * Waits until the pipeline has nothing left to do — every mapping's lag is 0 and no record is in
- * flight, twice in a row — while showing live progress; gives up when nothing moved for a while.
+ * flight, no HTTP request in flight and every stream stage caught up with its table, twice in a
+ * row — while showing live progress; gives up when nothing moved for a while.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { readLag } from '../esm/lag.ts';
 import type { RunningPipeline } from '../esm/pipeline.ts';
+import type { PipelineFunctionCounters, RunningPipelineFunctions } from '../esm/pipeline-functions.ts';
 import { lagPerStage, type ProgressView } from './progress.ts';
 import { type EndOffsets, endOffsets, recordsBetween } from './topic-window.ts';
 
@@ -24,6 +26,35 @@ export interface IdleWatch {
   readonly producer: () => { generated: number; generating: boolean };
   readonly stallTimeoutMs: number;
   readonly pollMs?: number;
+  /**
+   * The pipeline's HTTP APIs and stream stages, when it has any: idle also means no request in
+   * flight and every stream mapping caught up with its table. @default none
+   */
+  readonly functions?: Pick<RunningPipelineFunctions, 'counters' | 'waitUntilCaughtUp'>;
+}
+
+/** Stream records pending and HTTP requests in flight, and what moved (for the stall check). */
+function functionsActivity(counters: PipelineFunctionCounters | undefined): {
+  busy: number;
+  moved: number[];
+} {
+  if (!counters) return { busy: 0, moved: [] };
+  const { httpApis, streamStages } = counters;
+  const apis = Object.values(httpApis);
+  const streams = Object.values(streamStages);
+  return {
+    busy: apis.reduce((n, a) => n + a.inFlight, 0) + streams.reduce((n, s) => n + s.pending, 0),
+    moved: [...apis.map((a) => a.requests), ...streams.map((s) => s.records)],
+  };
+}
+
+/** True once every stream mapping has done what its table holds (a short wait; false if not yet). */
+async function streamsCaughtUp(functions: IdleWatch['functions'], timeoutMs: number): Promise<boolean> {
+  if (!functions) return true;
+  return functions.waitUntilCaughtUp({ timeoutMs }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -46,15 +77,33 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
     const lagByStage = lagPerStage(lag);
     const rejected = recordsBetween(watch.rejectedFrom, rejectedNow);
     const dlq = recordsBetween(watch.dlqFrom, dlqNow);
-    watch.view.show({ atMs: Date.now(), generated, generating, stages, lagByStage, rejected, dlq });
+    const functions = watch.functions?.counters();
+    watch.view.show({
+      atMs: Date.now(),
+      generated,
+      generating,
+      stages,
+      lagByStage,
+      rejected,
+      dlq,
+      ...(functions ? { functions } : {}),
+    });
     const pending = Object.values(stages).reduce((n, t) => n + t.recordsPending, 0);
     const totalLag = Object.values(lagByStage).reduce((n, v) => n + v, 0);
-    const signature = JSON.stringify([generated, totalLag, pending, rejected, dlq]);
+    const activity = functionsActivity(functions);
+    const signature = JSON.stringify([generated, totalLag, pending, rejected, dlq, activity.moved]);
     if (signature !== lastSignature) {
       lastSignature = signature;
       lastMovedAt = Date.now();
     }
-    if (!generating && totalLag === 0 && pending === 0) {
+    const quiet =
+      !generating &&
+      totalLag === 0 &&
+      pending === 0 &&
+      activity.busy === 0 &&
+      // Written to a streamed table but not read yet shows nowhere else: ask the mappings.
+      (await streamsCaughtUp(watch.functions, 5 * (watch.pollMs ?? 1_000)));
+    if (quiet) {
       if (++quietPolls >= 2) return true;
     } else quietPolls = 0;
     if (!generating && Date.now() - lastMovedAt > watch.stallTimeoutMs) return false;

@@ -15,6 +15,7 @@ export type KafkaClient = InstanceType<typeof Kafka>;
 
 import { kafkajsLogCreator } from '../observability/kafkajs-log.ts';
 import { KafkaError } from './errors.ts';
+import { Lz4Codec } from './lz4-codec.ts';
 import type { KafkaAuth } from './types.ts';
 
 /** What {@link createKafka} needs (a subset of the runtime configuration). */
@@ -29,11 +30,13 @@ export interface KafkaClientOptions {
 }
 
 /**
- * Registers the snappy codec with kafkajs (which has none built in). ORION topics and producers
- * use snappy. Idempotent.
+ * Registers the snappy and LZ4 codecs with kafkajs (which has neither built in). ORION's producers
+ * write snappy; a topic may be LZ4 on the broker, and its consumers then need LZ4 (see
+ * `lz4-codec.ts`). Idempotent.
  */
-export function registerSnappyCodec(): void {
+export function registerCompressionCodecs(): void {
   CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+  CompressionCodecs[CompressionTypes.LZ4] = Lz4Codec;
 }
 
 /**
@@ -70,11 +73,11 @@ export function kafkaConfig(options: KafkaClientOptions): KafkaConfig {
 }
 
 /**
- * Creates a kafkajs client (with the snappy codec registered).
+ * Creates a kafkajs client (with the snappy and LZ4 codecs registered).
  * @example const kafka = createKafka({ brokers: ['127.0.0.1:9092'], auth: 'none', clientId: 'orion' });
  */
 export function createKafka(options: KafkaClientOptions): KafkaClient {
-  registerSnappyCodec();
+  registerCompressionCodecs();
   return new Kafka(kafkaConfig(options));
 }
 
@@ -82,15 +85,25 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
  * Producer settings: idempotent (hence `acks=all`), at most 5 requests in flight (the limit under
  * which Kafka keeps idempotent batches in order), Java-compatible murmur2 partitioning so that a
  * key lands on the same partition whichever client produced it, topics never auto-created.
- * Retries are bounded so that a broken broker surfaces as failed records within the invocation
- * instead of a Lambda timeout (the event source mapping then retries them).
+ *
+ * Retries ride out a leader failover: a SIGKILLed broker stays named leader until the controller
+ * fences it (the fault run `broker-kill` measured ~30 s on the local KRaft cluster), and the former
+ * `{ retries: 5, maxRetryTime: 2 s }` (~3 s of back-off) gave up long before, so the generator's
+ * `sendBatch` threw ECONNREFUSED. kafkajs waits `initialRetryTime` (±20 %), then doubles it up to
+ * `maxRetryTime` per retry: 300 + 600 + … + 9.6 s + 4 × 10 s ≈ 59 s of back-off over 10 retries,
+ * AWS's recommendation for MSK producers ("delivery.timeout.ms … 60 seconds or higher",
+ * "retry.backoff.ms … 200 ms" minimum, https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices-kafka-client.html).
+ * The Lambda stages are still bounded by their invocation: `createBatchProducer` races every batch
+ * against `KAFKA_PRODUCE_TIMEOUT_MS` (10 s by default, below the functions' timeout) and resets the
+ * connections when it wins, so a broker that stays away surfaces as failed records within the
+ * invocation (the event source mapping retries them), never as a Lambda timeout.
  */
 export const PRODUCER_CONFIG: ProducerConfig = {
   idempotent: true,
   maxInFlightRequests: 5,
   allowAutoTopicCreation: false,
   createPartitioner: Partitioners.DefaultPartitioner,
-  retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+  retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
 };
 
 /** Lazily connected, reused Kafka clients of one execution environment. */

@@ -15,6 +15,8 @@ export const KAFKA_ERROR_CODES = {
   PARTITION_DECREASE: { retryable: false },
   /** A record carries an `orion.reason` header but another failure header is missing or malformed. */
   INVALID_FAILURE_HEADERS: { retryable: false },
+  /** An LZ4-compressed batch arrived where the native LZ4 codec (`lz4-napi`) is not installed. */
+  LZ4_UNAVAILABLE: { retryable: false },
 } as const;
 
 /** Code of a {@link KafkaError}. */

@@ -27,8 +27,11 @@ const { ConfigResourceTypes } = kafkajs;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Waits until the metadata shows every partition of `topics` with a leader, retrying the
- * transient errors of a cluster still propagating a new topic.
+ * Waits until the metadata shows every partition of `topics` with a leader and those leaders
+ * answer for them (a ListOffsets of each topic succeeds), retrying the transient errors of a
+ * cluster still propagating a new topic. The second check matters on KRaft: the metadata can
+ * name a leader before that broker has loaded the partition, and a reader's first ListOffsets
+ * then fails with NOT_LEADER_OR_FOLLOWER (seen in CI on a topic created a moment before).
  *
  * @example
  * await waitForTopics(admin, ['orders.dlq'], 30_000);
@@ -44,7 +47,10 @@ export async function waitForTopics(
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
       const ready =
         metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0));
-      if (ready) return;
+      if (ready) {
+        await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+        return;
+      }
     } catch (error) {
       if (!isRetryable(error) || Date.now() > deadline) throw error;
     }
@@ -118,12 +124,14 @@ export async function applyTopics(
         configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
       })),
     });
-    await waitForTopics(
-      admin,
-      plan.create.map((t) => t.name),
-      timeout,
-    );
   }
+  // Every desired topic, not only those created here: a topic another client created a moment
+  // before (parallel runs, tests) may not be served by its leader yet either.
+  await waitForTopics(
+    admin,
+    desired.map((t) => t.name),
+    timeout,
+  );
   if (plan.increasePartitions.length > 0) {
     await admin.createPartitions({
       timeout,

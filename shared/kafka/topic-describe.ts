@@ -54,3 +54,21 @@ export async function describeTopics(
   }
   return result;
 }
+
+/** End offset (the next offset to be written) per partition, per topic. */
+export type TopicEndOffsets = ReadonlyMap<string, ReadonlyMap<number, number>>;
+
+/**
+ * The end offsets of `topics` now: a run snapshots them before and after to read or count only
+ * the records written in between.
+ * @example const before = await topicEndOffsets(admin, ['payments', 'orders']);
+ */
+export async function topicEndOffsets(admin: Admin, topics: readonly string[]): Promise<TopicEndOffsets> {
+  const entries = await Promise.all(
+    topics.map(async (topic) => {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return [topic, new Map(offsets.map((o) => [o.partition, Number(o.high)]))] as const;
+    }),
+  );
+  return new Map(entries);
+}

@@ -69,6 +69,41 @@ export function definitionProblems(definition: PipelineDefinition): string[] {
       if (!stores.has(use.store)) problems.push(`${where} uses undeclared store "${use.store}"`);
     }
   }
+  const functionNames = new Set(stageNames);
+  const uniqueFunction = (name: string, where: string) => {
+    if (functionNames.has(name)) problems.push(`${where} has the name of another function of the pipeline`);
+    functionNames.add(name);
+  };
+  const storesKnown = (uses: readonly { store: string }[] | undefined, where: string) => {
+    for (const use of uses ?? []) {
+      if (!stores.has(use.store)) problems.push(`${where} uses undeclared store "${use.store}"`);
+    }
+  };
+  for (const api of definition.httpApis ?? []) {
+    const where = `HTTP API "${api.name}"`;
+    uniqueFunction(api.name, where);
+    if (api.routes.length === 0) problems.push(`${where} has no route`);
+    for (const r of api.routes) {
+      if (!r.path.startsWith('/')) problems.push(`${where} route "${r.path}" must start with "/"`);
+    }
+    storesKnown(api.stores, where);
+  }
+  for (const stage of definition.streamStages ?? []) {
+    const where = `stream stage "${stage.name}"`;
+    uniqueFunction(stage.name, where);
+    for (const t of stage.outputTopics) known(t, `${where} output`);
+    storesKnown(stage.stores, where);
+    const source = stores.get(stage.source.store);
+    const table =
+      source?.kind === 'dynamodb' ? source.tables.find((t) => t.suffix === stage.source.table) : undefined;
+    if (!table) {
+      problems.push(
+        `${where} reads table "${stage.source.table}" of store "${stage.source.store}", which is not a declared DynamoDB table`,
+      );
+    } else if (!table.stream) {
+      problems.push(`${where} reads table "${stage.source.table}", which declares no stream`);
+    }
+  }
   if (definition.replay) {
     for (const t of definition.replay.sourceTopics) known(t, 'replay source');
   }
@@ -139,7 +174,7 @@ export function writeTopicsOf(stage: StageSpec): string[] {
 /**
  * The resource-name infix of a pipeline (`''` for a pipeline that declares none … see
  * {@link PipelineDefinition.resourceInfix}).
- * @example resourceInfixOf({ name: 'commerce', … }) // 'commerce-'
+ * @example resourceInfixOf({ name: 'toy', … }) // 'toy-'
  */
 export function resourceInfixOf(pipeline: PipelineDefinition): string {
   return pipeline.resourceInfix ?? `${pipeline.name}-`;
@@ -161,4 +196,16 @@ export function functionNameOf(pipeline: PipelineDefinition, functionName: strin
  */
 export function serviceNameOf(pipeline: PipelineDefinition, stageName: string): string {
   return functionNameOf(pipeline, stageName);
+}
+
+/**
+ * The Cassandra / Keyspaces keyspace of a pipeline: the environment's (`orion_<env>` in AWS,
+ * `orion` locally) for a pipeline with infix `''`, else suffixed with the infix, so that two
+ * pipelines' tables never share a keyspace (and `orion storage init --recreate` of one never drops
+ * the other's).
+ * @example keyspaceNameOf(toyPipeline, 'orion_dev') // 'orion_dev_toy'
+ */
+export function keyspaceNameOf(pipeline: PipelineDefinition, environmentKeyspace: string): string {
+  const infix = resourceInfixOf(pipeline).replace(/-$/, '').replaceAll('-', '_');
+  return infix ? `${environmentKeyspace}_${infix}` : environmentKeyspace;
 }

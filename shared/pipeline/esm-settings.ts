@@ -197,7 +197,12 @@ export function effectiveMaximumRetryAttempts(settings: EventSourceMappingSettin
     : Number.POSITIVE_INFINITY;
 }
 
-function inRange(where: string, property: string, value: number, min: number, max: number): void {
+/**
+ * Throws {@link EventSourceMappingSettingError} naming `property` unless `value` is an integer in
+ * `min`–`max` (inclusive): the one range check of every mapping setting, Kafka and stream alike.
+ * @example inRange('orion-dev-fn/orders', 'BatchSize', 0, 1, 10_000) // throws "BatchSize: orion-dev-fn/orders: 0 is outside 1–10000"
+ */
+export function inRange(where: string, property: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new EventSourceMappingSettingError(property, `${where}: ${value} is outside ${min}–${max}`);
   }

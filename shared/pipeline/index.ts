@@ -10,5 +10,6 @@ export * from './esm-settings.ts';
 export * from './mappings.ts';
 export * from './metrics.ts';
 export * from './replay.ts';
+export * from './stream-esm-settings.ts';
 export * from './topics.ts';
 export type * from './types.ts';

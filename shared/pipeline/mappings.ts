@@ -6,8 +6,8 @@ import type { EventSourceMappingSpec, StageSpec } from './types.ts';
  * its own mapping with the group `<prefix>.<topic>`.
  *
  * @example
- * eventSourceMappingsOf(stageOf(pipeline, 'fraud'))
- * // [{ stage: 'fraud', topic: 'payments', consumerGroupId: 'orion-fraud.payments' }]
+ * eventSourceMappingsOf(stageOf(pipeline, 'forward'))
+ * // [{ stage: 'forward', topic: 'toy.in', consumerGroupId: 'orion-toy-forward.toy.in' }]
  */
 export function eventSourceMappingsOf(stage: StageSpec): EventSourceMappingSpec[] {
   return stage.sourceTopics.map((topic) => ({

@@ -176,8 +176,16 @@ export interface DynamoDbTableSpec {
   readonly sortKey?: DynamoDbKeyAttribute;
   /** Epoch-seconds attribute DynamoDB's TTL deletes items by. @default no TTL */
   readonly timeToLiveAttribute?: string;
+  /**
+   * DynamoDB Streams on the table (`StreamSpecification.StreamViewType`); a {@link StreamStageSpec}
+   * may read only a table that declares one. @default no stream
+   */
+  readonly stream?: StreamViewType;
   readonly description: string;
 }
+
+/** What a DynamoDB stream record carries (`StreamViewType`). */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
 /** A set of DynamoDB tables sharing one physical-name prefix. */
 export interface DynamoDbStoreSpec {
@@ -209,6 +217,68 @@ export interface StoreUse {
   /** {@link StoreSpec.name} of a store of the same pipeline. */
   readonly store: string;
   readonly access: 'read' | 'read-write';
+}
+
+/** One route of an HTTP API, e.g. `POST /orders`. */
+export interface HttpRouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path as API Gateway writes it, e.g. `/orders` or `/orders/{orderId}`. */
+  readonly path: string;
+}
+
+/**
+ * An HTTP entry point of a pipeline: an API Gateway HTTP API (payload format 2.0) in front of one
+ * Lambda function; locally the same handler behind a small HTTP server.
+ */
+export interface HttpApiSpec {
+  /** Name, unique among the pipeline's functions (e.g. `orders-api`). */
+  readonly name: string;
+  /** Folder under the functions root holding the handler. */
+  readonly functionDir: string;
+  readonly description: string;
+  readonly routes: readonly HttpRouteSpec[];
+  /** Stores the function reads or writes; CDK grants exactly these. @default none */
+  readonly stores?: readonly StoreUse[];
+  /** Stage throttling (`ThrottlingRateLimit` requests/s, `ThrottlingBurstLimit`); over it → 429. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Largest request body the function accepts (bytes); larger → 413. */
+  readonly maxBodyBytes: number;
+  /** P99 latency (ms) of the API above which the alarm fires. */
+  readonly maxLatencyP99Ms: number;
+  /** Extra environment variables, as is. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A function fed by the DynamoDB stream of one of the pipeline's tables (e.g. an outbox
+ * publisher): a DynamoDB Streams event source mapping, which retries, bisects and honours
+ * partial batch responses (`itemIdentifier` = the record's sequence number).
+ */
+export interface StreamStageSpec {
+  /** Name, unique among the pipeline's functions (e.g. `outbox-publisher`). */
+  readonly name: string;
+  /** Folder under the functions root holding the handler. */
+  readonly functionDir: string;
+  readonly description: string;
+  /** The table whose stream feeds the function: a store of the pipeline and its table's suffix. */
+  readonly source: { readonly store: string; readonly table: string };
+  /** Topics the function writes. */
+  readonly outputTopics: readonly string[];
+  /** Stores the function reads or writes besides reading the stream. @default none */
+  readonly stores?: readonly StoreUse[];
+  /** `BatchSize` (1–10 000). */
+  readonly batchSize: number;
+  /** `MaximumBatchingWindowInSeconds` (0–300). */
+  readonly maximumBatchingWindowInSeconds: number;
+  readonly startingPosition: StartingPosition;
+  /** Retries, record age, bisect, partial batch responses; `maximumRetryAttempts` −1 = until the record expires. */
+  readonly retry: RetryPolicy;
+  /** `ParallelizationFactor` (1–10): concurrent batches per shard, order kept per item key. @default 1 */
+  readonly parallelizationFactor?: number;
+  /** Iterator age (ms) above which the alarm fires. */
+  readonly maxIteratorAgeMs: number;
+  /** Extra environment variables, as is. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** The on-demand replay function of a pipeline (DLQ and reject topics back to their sources). */
@@ -246,6 +316,10 @@ export interface PipelineDefinition {
   readonly stages: readonly StageSpec[];
   /** Stores the stages use. @default none */
   readonly stores?: readonly StoreSpec[];
+  /** HTTP entry points (API Gateway HTTP API + Lambda). @default none */
+  readonly httpApis?: readonly HttpApiSpec[];
+  /** Functions fed by the DynamoDB stream of one of the pipeline's tables. @default none */
+  readonly streamStages?: readonly StreamStageSpec[];
   /** The pipeline's reject topic (bad data, business rules). */
   readonly rejectTopic: string;
   /** The pipeline's dead-letter topics (on-failure destinations of its mappings). */

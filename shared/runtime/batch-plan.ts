@@ -17,6 +17,7 @@ import { batchItemIdentifier, topicPartitionKey } from '../kafka/msk-event.ts';
 import type { OutboundRecord } from '../kafka/producer.ts';
 import type { StageRecord } from '../kafka/types.ts';
 import { errorCodeOf, StageContractError } from './errors.ts';
+import type { ForwardOutcome } from './outcome.ts';
 import { toRejectRecord } from './reject-record.ts';
 import type { RecordResult } from './stage.ts';
 
@@ -87,7 +88,7 @@ export function planBatch(
         slice.firstFailedOffset = records[i]!.offset;
         break;
       }
-      if (result.kind === 'forward' || result.kind === 'reject') {
+      if (hasOutput(result)) {
         slice.firstOutputOffset ??= records[i]!.offset;
         produce[i] = 1;
       }
@@ -100,12 +101,9 @@ export function planBatch(
     if (!produce[i]) continue;
     const result = results[i]!;
     if (result.kind === 'forward') {
-      outbound.push({
-        topic: result.topic,
-        key: result.key,
-        value: result.value,
-        ...(result.headers ? { headers: result.headers } : {}),
-      });
+      outbound.push(outboundOf(result));
+    } else if (result.kind === 'fan-out') {
+      for (const output of result.outputs) outbound.push(outboundOf(output));
     } else if (result.kind === 'reject') {
       outbound.push(toRejectRecord(records[i]!, result, options.stage, rejectTopic, options.now));
     }
@@ -113,11 +111,31 @@ export function planBatch(
   return { records, results, outbound, partitions };
 }
 
+/** Whether a result has something to produce. */
+function hasOutput(result: RecordResult): boolean {
+  return (
+    result.kind === 'forward' ||
+    result.kind === 'reject' ||
+    (result.kind === 'fan-out' && result.outputs.length > 0)
+  );
+}
+
+function outboundOf(result: ForwardOutcome): OutboundRecord {
+  return {
+    topic: result.topic,
+    key: result.key,
+    value: result.value,
+    ...(result.headers ? { headers: result.headers } : {}),
+  };
+}
+
 /** What a settled batch reports. */
 export interface BatchSettlement {
   /** `batchItemFailures` identifiers: every unsettled record (failed or held back after a failure). */
   readonly failures: KafkaItemIdentifier[];
-  /** Forwards confirmed by the broker. */
+  /** Indices (batch order) of the records that settled: their outputs, if any, are confirmed. */
+  readonly settled: readonly number[];
+  /** Forwarding records (forward, fan-out) confirmed by the broker. */
   readonly forwarded: number;
   /** Rejects confirmed by the broker, by reason code. */
   readonly rejectedByReason: Record<string, number>;
@@ -143,6 +161,7 @@ export function settleBatch(plan: BatchPlan, produced: boolean, now: number): Ba
   const rejectedByReason: Record<string, number> = {};
   const failureCodes: Record<string, number> = {};
   const pipelineAgesMs: number[] = [];
+  const settled: number[] = [];
   let forwarded = 0;
   let failed = 0;
   let heldBack = 0;
@@ -157,8 +176,7 @@ export function settleBatch(plan: BatchPlan, produced: boolean, now: number): Ba
       const result = plan.results[i]!;
       if (point !== undefined && record.offset >= point) {
         failures.push(batchItemIdentifier(slice.topic, slice.partition, record.offset));
-        const hasOutput = result.kind === 'forward' || result.kind === 'reject';
-        if (record.offset === point || result.kind === 'failed' || (!produced && hasOutput)) {
+        if (record.offset === point || result.kind === 'failed' || (!produced && hasOutput(result))) {
           failed++;
           const code = result.kind === 'failed' ? errorCodeOf(result.error) : 'PRODUCE_FAILED';
           failureCodes[code] = (failureCodes[code] ?? 0) + 1;
@@ -167,13 +185,45 @@ export function settleBatch(plan: BatchPlan, produced: boolean, now: number): Ba
         }
         continue;
       }
-      if (result.kind === 'forward') forwarded++;
+      settled.push(i);
+      if (result.kind === 'forward' || (result.kind === 'fan-out' && result.outputs.length > 0)) forwarded++;
       else if (result.kind === 'reject')
         rejectedByReason[result.reason] = (rejectedByReason[result.reason] ?? 0) + 1;
-      if ((result.kind === 'forward' || result.kind === 'done') && result.eventTimeMs !== undefined) {
+      if (result.kind !== 'reject' && result.kind !== 'failed' && result.eventTimeMs !== undefined) {
         pipelineAgesMs.push(now - result.eventTimeMs);
       }
     }
   }
-  return { failures, forwarded, rejectedByReason, failed, heldBack, failureCodes, pipelineAgesMs };
+  settled.sort((a, b) => a - b);
+  return { failures, settled, forwarded, rejectedByReason, failed, heldBack, failureCodes, pipelineAgesMs };
+}
+
+/**
+ * The settlement of a batch whose settled records must be retried after all (the stage's
+ * `afterProduce` failed): every record of the batch is reported, each partition from its first
+ * offset, and the settled ones count as failed with `error`'s code.
+ *
+ * @example failSettled(plan, settleBatch(plan, true, now), error).settled // []
+ */
+export function failSettled(plan: BatchPlan, settlement: BatchSettlement, error: unknown): BatchSettlement {
+  const failures: KafkaItemIdentifier[] = [];
+  for (const slice of plan.partitions.values()) {
+    for (const i of slice.indices) {
+      failures.push(batchItemIdentifier(slice.topic, slice.partition, plan.records[i]!.offset));
+    }
+  }
+  const code = errorCodeOf(error);
+  return {
+    failures,
+    settled: [],
+    forwarded: 0,
+    rejectedByReason: {},
+    failed: settlement.failed + settlement.settled.length,
+    heldBack: settlement.heldBack,
+    failureCodes: {
+      ...settlement.failureCodes,
+      [code]: (settlement.failureCodes[code] ?? 0) + settlement.settled.length,
+    },
+    pipelineAgesMs: [],
+  };
 }

@@ -4,23 +4,25 @@
  *
  * Per invocation: decode the event → `stage.processBatch` (a throwing stage fails every record
  * transiently) → ONE batched, idempotent, `acks=all` produce of all forwards and rejects, awaited
- * once → a partial batch response naming every record that did not settle: the failed ones and,
- * to keep each partition in order, the ones after them (see `batch-plan.ts`). One log line and one metrics flush per
- * batch; nothing per record.
+ * once → the stage's `afterProduce` hook, if any, with the settled records → the batch metrics,
+ * with the stage's own (`batchMetrics`) → a partial batch response naming every record that did
+ * not settle: the failed ones and, to keep each partition in order, the ones after them (see
+ * `batch-plan.ts`). One log line and one metrics call per batch; nothing per record.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createKafka, createKafkaConnections } from '../kafka/client.ts';
 import { decodeKafkaEvent, type KafkaBatchResponse, type KafkaEvent } from '../kafka/msk-event.ts';
-import { type BatchProducer, createBatchProducer } from '../kafka/producer.ts';
+import type { BatchProducer } from '../kafka/producer.ts';
 import type { StageRecord } from '../kafka/types.ts';
 import { createLogger } from '../observability/logger.ts';
-import { createStageMetrics, publishBatchMetrics } from '../observability/metrics.ts';
-import { type BatchPlan, planBatch, settleBatch } from './batch-plan.ts';
+import { createStageMetrics, publishBatchMetrics, type StageMetric } from '../observability/metrics.ts';
+import { type BatchPlan, failSettled, planBatch, settleBatch } from './batch-plan.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from './config.ts';
 import { StageContractError, UnsupportedEventError } from './errors.ts';
-import type { RecordResult, Stage } from './stage.ts';
+import type { Outcome } from './outcome.ts';
+import { createRuntimeProducer } from './runtime-producer.ts';
+import type { RecordResult, SettledRecord, Stage } from './stage.ts';
 
 /** Options of {@link createKafkaHandler}; every default is built once, at module scope. */
 export interface KafkaHandlerOptions {
@@ -80,12 +82,9 @@ export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = 
   let closeClients = async () => {};
   let producer = options.producer;
   if (!producer) {
-    const c = config!;
-    const connections = createKafkaConnections(
-      createKafka({ brokers: c.brokers, auth: c.auth, region: c.region, clientId: c.clientId, logger }),
-    );
-    producer = createBatchProducer(connections, { timeoutMs: c.produceTimeoutMs });
-    closeClients = () => connections.disconnect();
+    const runtime = createRuntimeProducer(config!, logger);
+    producer = runtime.producer;
+    closeClients = () => runtime.close();
   }
   const batchProducer = producer;
 
@@ -118,10 +117,30 @@ export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = 
     } catch (error) {
       produceError = error;
     }
+    let settled = settleBatch(plan, produceError === undefined, now());
+    const settledRecords = (): SettledRecord[] =>
+      settled.settled.map((i) => ({ record: records[i]!, result: plan.results[i] as Outcome }));
+    let afterProduceError: unknown;
+    if (stage.afterProduce && settled.settled.length > 0) {
+      try {
+        await stage.afterProduce(settledRecords());
+      } catch (error) {
+        afterProduceError = error;
+        settled = failSettled(plan, settled, error);
+      }
+    }
+    let extra: readonly StageMetric[] = [];
+    let batchMetricsError: unknown;
+    if (stage.batchMetrics && settled.settled.length > 0) {
+      try {
+        extra = stage.batchMetrics(settledRecords());
+      } catch (error) {
+        batchMetricsError = error;
+      }
+    }
     const finished = now();
-    const settled = settleBatch(plan, produceError === undefined, finished);
 
-    publishBatchMetrics(metrics, {
+    const published = publishBatchMetrics(metrics, {
       recordsIn: records.length,
       forwarded: settled.forwarded,
       rejectedByReason: settled.rejectedByReason,
@@ -129,6 +148,7 @@ export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = 
       heldBack: settled.heldBack,
       durationMs: finished - started,
       pipelineAgesMs: settled.pipelineAgesMs,
+      extra,
     });
     const summary = {
       records: records.length,
@@ -141,10 +161,16 @@ export function createKafkaHandler(stage: Stage, options: KafkaHandlerOptions = 
       produced: plan.outbound.length,
       durationMs: finished - started,
       produceMs: finished - produceStarted,
+      ...(published.skipped.length > 0
+        ? { metricsSkipped: published.skipped.length, metricsProblem: published.skipped[0] }
+        : {}),
+      ...(batchMetricsError !== undefined ? { metricsError: describe(batchMetricsError) } : {}),
     };
-    const error = produceError ?? stageError ?? planError ?? firstFailure(results);
+    const error = produceError ?? afterProduceError ?? stageError ?? planError ?? firstFailure(results);
     if (settled.failures.length > 0 || error !== undefined) {
       logger.warn('batch processed with failures', { ...summary, error: describe(error) });
+    } else if (published.skipped.length > 0 || batchMetricsError !== undefined) {
+      logger.warn('batch processed; some stage metrics were not published', summary);
     } else {
       logger.info('batch processed', summary);
     }

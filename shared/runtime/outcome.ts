@@ -6,11 +6,16 @@
  * mapping for retry.
  */
 
+import type { OutgoingHeaders } from '../kafka/types.ts';
+
 /** The error a stage throws for a failure that may succeed later (part of the stage contract). */
 export { TransientError } from './errors.ts';
 
-/** Kafka header values as ORION writes them. */
-export type OutcomeHeaders = Readonly<Record<string, string>>;
+/**
+ * Kafka header values as ORION writes them: text, or bytes (an input record's headers, passed
+ * on unchanged, whatever they hold).
+ */
+export type OutcomeHeaders = OutgoingHeaders;
 
 /** Send a record on to the next topic. */
 export interface ForwardOutcome {
@@ -41,7 +46,18 @@ export interface DoneOutcome {
   readonly eventTimeMs?: number;
 }
 
-export type Outcome = ForwardOutcome | RejectOutcome | DoneOutcome;
+/**
+ * Send zero or more records on (a rule engine that raises several alerts for one input, a
+ * router that copies a record to two topics). No outputs is the same as {@link DoneOutcome}.
+ */
+export interface FanOutOutcome {
+  readonly kind: 'fan-out';
+  readonly outputs: readonly ForwardOutcome[];
+  /** The input record's event time (epoch ms), when known: feeds the pipeline-age metric. */
+  readonly eventTimeMs?: number;
+}
+
+export type Outcome = ForwardOutcome | FanOutOutcome | RejectOutcome | DoneOutcome;
 
 /** Builds a forward outcome. @example forward('orders.validated', customerId, json) */
 export function forward(
@@ -51,6 +67,14 @@ export function forward(
   extra: { headers?: OutcomeHeaders; eventTimeMs?: number } = {},
 ): ForwardOutcome {
   return { kind: 'forward', topic, key, value, ...extra };
+}
+
+/** Builds a fan-out outcome. @example fanOut([forward('alerts', id, json)], { eventTimeMs }) */
+export function fanOut(
+  outputs: readonly ForwardOutcome[],
+  extra: { eventTimeMs?: number } = {},
+): FanOutOutcome {
+  return { kind: 'fan-out', outputs, ...extra };
 }
 
 /** Builds a reject outcome. @example reject('MISSING_FIELD', 'order_id is required') */

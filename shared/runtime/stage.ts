@@ -4,6 +4,7 @@
  */
 
 import type { StageRecord } from '../kafka/types.ts';
+import type { StageMetric } from '../observability/metrics.ts';
 import type { StageName } from '../pipeline/types.ts';
 import type { Outcome } from './outcome.ts';
 
@@ -27,6 +28,37 @@ export interface Stage {
    * Throwing fails every record of the batch transiently.
    */
   processBatch(records: readonly StageRecord[]): Promise<RecordResult[]>;
+  /**
+   * Runs once the batch's outputs are acknowledged by the broker, with the records that settled
+   * (their outputs are on their topics) and their results, in batch order. This is where a stage
+   * records state that must only change once its outputs exist (e.g. "alert raised"): a crash
+   * before it means a retry produces the outputs again, never that an output is lost.
+   * Throwing fails every settled record transiently (the batch is retried).
+   * @default nothing
+   */
+  afterProduce?(settled: readonly SettledRecord[]): Promise<void>;
+  /**
+   * The stage's own metrics of the batch, which the runtime publishes with its batch metrics in
+   * the same end-of-batch call (never one flush per record): counts per category of a small,
+   * closed set, for instance. Runs once per batch after the produce (and after `afterProduce`),
+   * with the settled records only — records that did not settle are redelivered and counted when
+   * they settle, so nothing is counted twice. `record` is the very object `processBatch` received,
+   * so a stage may remember per-record facts in a `WeakMap` while processing and only count here:
+   * no I/O, no per-record work beyond counting. Metrics with the same dimensions share one EMF
+   * line; a throw or a refused metric (see `stageMetricProblem`) loses metrics only, never the
+   * batch, and is logged in the batch's log line.
+   *
+   * @example
+   * batchMetrics: (settled) => [{ name: 'WidgetsSeen', value: settled.length, dimensions: { color: 'blue' } }]
+   * @default no metrics beyond the runtime's
+   */
+  batchMetrics?(settled: readonly SettledRecord[]): readonly StageMetric[];
+}
+
+/** A record whose outputs the broker acknowledged, with its result. */
+export interface SettledRecord {
+  readonly record: StageRecord;
+  readonly result: Outcome;
 }
 
 /**

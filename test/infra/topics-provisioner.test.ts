@@ -131,6 +131,14 @@ function fakeCluster(existing: Record<string, number> = {}) {
         })),
       };
     },
+    /** The readiness probe of `waitForTopics` (ListOffsets answered by every leader). */
+    fetchTopicOffsets: async (name: string) =>
+      Array.from({ length: topics.get(name)!.partitions }, (_, i) => ({
+        partition: i,
+        offset: '0',
+        high: '0',
+        low: '0',
+      })),
     describeConfigs: async ({ resources }: { resources: Array<{ name: string }> }) => {
       calls.push('describeConfigs');
       return {

@@ -1,12 +1,12 @@
 /**
- * DynamoDB Local (AWS's own, from Maven Central) on port 8000 (it has no bind-address option, so
+ * DynamoDB Local (AWS's own, from Maven Central) on port 8000 by default (it has no bind-address option, so
  * it listens on every interface; clients use 127.0.0.1), with its native SQLite library
  * (sqlite4java) copied where sqlite4java looks for it.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ComponentDriver } from '../component.ts';
-import { DYNAMODB_PORT, ENDPOINT_ENV, LOCAL_HOST } from '../endpoints.ts';
+import { ENDPOINT_ENV, LOCAL_HOST } from '../endpoints.ts';
 import { StackError } from '../errors.ts';
 import { dynamodbHealth } from '../health.ts';
 import { baseJvmOptions } from '../jvm.ts';
@@ -30,8 +30,8 @@ export const dynamodbDriver: ComponentDriver = {
   name: 'dynamodb',
   envVar: ENDPOINT_ENV.dynamodb,
   healthTimeoutMs: 60_000,
-  processes: () => [{ name: NAME, ports: [DYNAMODB_PORT] }],
-  address: () => `http://${LOCAL_HOST}:${DYNAMODB_PORT}`,
+  processes: (ctx) => [{ name: NAME, ports: [ctx.dynamodbPort] }],
+  address: (ctx) => `http://${LOCAL_HOST}:${ctx.dynamodbPort}`,
 
   async launch(ctx) {
     const nativeDir = ctx.paths.dataDir(join(NAME, 'native'));
@@ -60,7 +60,7 @@ export const dynamodbDriver: ComponentDriver = {
         readFileSync(ctx.classpath.classpathFile, 'utf8'),
         'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
         '-port',
-        String(DYNAMODB_PORT),
+        String(ctx.dynamodbPort),
         '-dbPath',
         dbDir,
         '-sharedDb',
@@ -71,7 +71,7 @@ export const dynamodbDriver: ComponentDriver = {
       logFile,
       pidFile: ctx.paths.pidFile(NAME),
     });
-    return [{ name: NAME, pid, ports: [DYNAMODB_PORT], logFile }];
+    return [{ name: NAME, pid, ports: [ctx.dynamodbPort], logFile }];
   },
 
   health: (address) => dynamodbHealth(address),

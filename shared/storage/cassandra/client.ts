@@ -73,3 +73,29 @@ export function sharedCassandraClient(
   });
   return shared;
 }
+
+/**
+ * A resolver of something built on the execution environment's client (a repository): the first
+ * call connects ({@link sharedCassandraClient}) and builds it, later calls return the same one. A
+ * failed connect is not cached: the next call (the next batch) tries again. What a store stage's
+ * lazy `writer` is.
+ *
+ * @example
+ * const repository = onSharedCassandraClient(config, (client) => new EventRepository(client, config));
+ * const stage = rowStoreStage({ …, writer: repository });
+ */
+export function onSharedCassandraClient<T>(
+  config: CassandraConfig,
+  build: (client: cassandra.Client) => T,
+): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= sharedCassandraClient(config)
+      .then(({ client }) => build(client))
+      .catch((error: unknown) => {
+        built = undefined;
+        throw error;
+      });
+    return built;
+  };
+}

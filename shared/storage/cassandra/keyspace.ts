@@ -3,6 +3,13 @@
  * Locally the keyspace is created with SimpleStrategy and replication factor 1 (one node);
  * Amazon Keyspaces replicates three ways across AZs itself and takes `SingleRegionStrategy`
  * (the CDK stack declares it as `AWS::Cassandra::Keyspace` without a multi-Region spec).
+ *
+ * The local keyspace keeps `durable_writes = true` (the commit log). Without it the storage path
+ * cost about 19 % less Cassandra CPU (116 against 144 µs per stored record, 120,000 records, 2 December
+ * 2026), but an acknowledged write then lives only in a memtable until the next flush: a
+ * Cassandra killed (the stack's SIGKILL after its grace period, a crash, the fault runs'
+ * `cassandra-stop`) would lose records the storage stage already reported stored, and the exact
+ * accounting of the local runs and fault runs would no longer hold.
  */
 import { StorageError } from '../errors.ts';
 

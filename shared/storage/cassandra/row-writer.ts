@@ -1,11 +1,16 @@
 /**
- * Idempotent upserts of rows into one or more Cassandra / Amazon Keyspaces tables that carry the
- * same columns (query tables of one entity, differing only by primary key): prepared INSERTs with
+ * Idempotent upserts of rows into one or more Cassandra / Amazon Keyspaces tables of one entity
+ * (query tables differing by primary key, each with its own columns): prepared INSERTs with
  * bounded concurrency, one result per row.
  *
  * A plain INSERT is an upsert in CQL: writing the same key again (redelivery, replay) rewrites the
  * same rows and never adds one. No lightweight transactions (`IF NOT EXISTS`) on this path: they
  * cost four round trips and Keyspaces bills them as such.
+ *
+ * Tables are written in the order given, and a row goes to a table only once every earlier table
+ * took it (except in `logged-batch` mode, atomic per row): a row found in a later table (a lookup
+ * table, say) is in every earlier one. A row that failed somewhere is retried whole, which the
+ * upserts make safe.
  */
 import cassandra from 'cassandra-driver';
 import { chunk } from '../../util/chunk.ts';
@@ -17,8 +22,7 @@ export type RowWriteResult = { readonly ok: true } | { readonly ok: false; reado
 /**
  * How the INSERTs of a row are sent.
  *
- * - `independent`: each INSERT is its own request. If one fails the row fails and its retry (or
- *   DLQ replay) converges every table, one write unit per table.
+ * - `independent`: each INSERT is its own request.
  * - `logged-batch`: the INSERTs of a row in one LOGGED BATCH, so the tables never disagree even
  *   for a record that ends in the DLQ; Amazon Keyspaces performs two underlying writes per batched
  *   row (prepare + commit), so check the write cost before choosing it.
@@ -47,37 +51,52 @@ export interface RowWriteOptions {
   readonly rowsPerBatch?: number;
 }
 
-/** The tables a {@link RowWriter} writes every row to, and their shared columns. */
-export interface RowTables<Row> {
-  /** Table names (unqualified), each written with every row. */
-  readonly tables: readonly string[];
-  /** The columns of every table, in the order the INSERTs bind them. */
+/** One table a {@link RowWriter} writes, with the columns of the row its INSERT binds. */
+export interface RowTable<Row> {
+  /** Table name (unqualified). */
+  readonly name: string;
+  /** The row's columns this table has, in the order the INSERT binds them. */
   readonly columns: readonly (keyof Row & string)[];
+}
+
+/** The tables a {@link RowWriter} writes every row to, in order. */
+export interface RowTables<Row> {
+  /** Each table, by name (it has {@link columns}) or with its own columns. */
+  readonly tables: readonly (string | RowTable<Row>)[];
+  /** The columns of the tables given by name, in the order their INSERTs bind them. */
+  readonly columns?: readonly (keyof Row & string)[];
+}
+
+interface PreparedTable<Row> {
+  readonly columns: readonly (keyof Row & string)[];
+  readonly insert: string;
 }
 
 /**
  * @example
- * const writer = new RowWriter<EventRow>(client, { tables: ['events_by_id', 'events_by_day'], columns: EVENT_COLUMNS }, config);
+ * const writer = new RowWriter<EventRow>(client, {
+ *   tables: [{ name: 'events_by_day', columns: EVENT_COLUMNS }, { name: 'event_lookup', columns: ['event_id', 'day'] }],
+ * }, config);
  * const results = await writer.upsertMany(rows); // one result per row, in order
  */
 export class RowWriter<Row extends object> {
   readonly #client: cassandra.Client;
-  readonly #tables: RowTables<Row>;
   readonly #options: RowWriteOptions;
-  readonly #inserts: ReadonlyMap<string, string>;
+  readonly #tables: readonly PreparedTable<Row>[];
 
   constructor(client: cassandra.Client, tables: RowTables<Row>, options: RowWriteOptions) {
     this.#client = client;
-    this.#tables = tables;
     this.#options = options;
-    const columns = tables.columns.join(', ');
-    const markers = tables.columns.map(() => '?').join(', ');
-    this.#inserts = new Map(
-      tables.tables.map((table) => [
-        table,
-        `INSERT INTO ${options.keyspace}.${table} (${columns}) VALUES (${markers})`,
-      ]),
-    );
+    this.#tables = tables.tables.map((table) => {
+      const name = typeof table === 'string' ? table : table.name;
+      const columns = typeof table === 'string' ? tables.columns : table.columns;
+      if (!columns?.length) throw new RangeError(`table ${name} has no columns to write`);
+      const markers = columns.map(() => '?').join(', ');
+      return {
+        columns,
+        insert: `INSERT INTO ${options.keyspace}.${name} (${columns.join(', ')}) VALUES (${markers})`,
+      };
+    });
   }
 
   /**
@@ -87,59 +106,76 @@ export class RowWriter<Row extends object> {
    */
   async upsertMany(rows: readonly Row[]): Promise<RowWriteResult[]> {
     if (rows.length === 0) return [];
-    switch (this.#options.writeMode ?? 'unlogged-batch') {
-      case 'logged-batch':
-        return this.#upsertBatched(rows);
-      case 'unlogged-batch':
-        return this.#upsertUnlogged(rows);
-      default:
-        return this.#upsertIndependent(rows);
+    const mode = this.#options.writeMode ?? 'unlogged-batch';
+    if (mode === 'logged-batch') return this.#upsertLogged(rows);
+    const results: RowWriteResult[] = rows.map(() => ({ ok: true }));
+    let pending = rows.map((_, i) => i);
+    for (const table of this.#tables) {
+      if (pending.length === 0) break;
+      const errors =
+        mode === 'unlogged-batch'
+          ? await this.#writeUnlogged(
+              table,
+              pending.map((i) => rows[i] as Row),
+            )
+          : await this.#writeIndependent(
+              table,
+              pending.map((i) => rows[i] as Row),
+            );
+      pending = pending.filter((rowIndex, k) => {
+        const error = errors.get(k);
+        if (error === undefined) return true;
+        results[rowIndex] = { ok: false, error };
+        return false;
+      });
     }
+    return results;
   }
 
-  async #upsertUnlogged(rows: readonly Row[]): Promise<RowWriteResult[]> {
-    const groups = chunk(rows, this.#options.rowsPerBatch ?? DEFAULT_ROWS_PER_BATCH);
-    // One single-table batch per group and table: Keyspaces refuses more than 30 statements per
-    // batch, and cross-table unlogged batches have been reported to fail there.
-    const requests = groups.flatMap((group, index) =>
-      this.#tables.tables.map((table) => ({
-        index,
-        queries: group.map((row) => ({ query: this.#insertOf(table), params: this.#bind(row) })),
-      })),
-    );
+  /** Writes `rows` into one table in UNLOGGED BATCHes; the errors by index in `rows`. */
+  async #writeUnlogged(table: PreparedTable<Row>, rows: readonly Row[]): Promise<Map<number, unknown>> {
+    const size = this.#options.rowsPerBatch ?? DEFAULT_ROWS_PER_BATCH;
+    const groups = chunk(rows, size);
     const errors = new Map<number, unknown>();
-    await mapBounded(requests, this.#options.writeConcurrency, async ({ index, queries }) => {
+    await mapBounded(groups, this.#options.writeConcurrency, async (group, index) => {
       try {
-        await this.#client.batch(queries, { prepare: true, logged: false });
+        await this.#client.batch(
+          group.map((row) => ({ query: table.insert, params: this.#bind(table, row) })),
+          { prepare: true, logged: false },
+        );
       } catch (error) {
-        if (!errors.has(index)) errors.set(index, error);
+        for (let k = 0; k < group.length; k++) errors.set(index * size + k, error);
       }
     });
-    return groups.flatMap((group, index): RowWriteResult[] => {
-      const error = errors.get(index);
-      return group.map(() => (errors.has(index) ? { ok: false, error } : { ok: true }));
-    });
+    return errors;
   }
 
-  async #upsertIndependent(rows: readonly Row[]): Promise<RowWriteResult[]> {
-    const queries = rows.flatMap((row) => this.#queriesOf(row));
-    const group = await cassandra.concurrent.executeConcurrent(this.#client, queries, {
-      concurrencyLevel: this.#options.writeConcurrency,
-      raiseOnFirstError: false,
-      collectResults: true,
-      maxErrors: queries.length,
+  /** Writes `rows` into one table, one request per INSERT; the errors by index in `rows`. */
+  async #writeIndependent(table: PreparedTable<Row>, rows: readonly Row[]): Promise<Map<number, unknown>> {
+    const group = await cassandra.concurrent.executeConcurrent(
+      this.#client,
+      rows.map((row) => ({ query: table.insert, params: this.#bind(table, row) })),
+      {
+        concurrencyLevel: this.#options.writeConcurrency,
+        raiseOnFirstError: false,
+        collectResults: true,
+        maxErrors: rows.length,
+      },
+    );
+    const errors = new Map<number, unknown>();
+    group.resultItems.forEach((item, k) => {
+      if (item instanceof Error) errors.set(k, item);
     });
-    const perRow = this.#tables.tables.length;
-    return rows.map((_, i): RowWriteResult => {
-      const error = group.resultItems.slice(perRow * i, perRow * (i + 1)).find((r) => r instanceof Error);
-      return error ? { ok: false, error } : { ok: true };
-    });
+    return errors;
   }
 
-  async #upsertBatched(rows: readonly Row[]): Promise<RowWriteResult[]> {
+  async #upsertLogged(rows: readonly Row[]): Promise<RowWriteResult[]> {
     return mapBounded(rows, this.#options.writeConcurrency, async (row): Promise<RowWriteResult> => {
       try {
-        await this.#client.batch(this.#queriesOf(row), { prepare: true, logged: true });
+        await this.#client.batch(
+          this.#tables.map((table) => ({ query: table.insert, params: this.#bind(table, row) })),
+          { prepare: true, logged: true },
+        );
         return { ok: true };
       } catch (error) {
         return { ok: false, error };
@@ -147,18 +183,9 @@ export class RowWriter<Row extends object> {
     });
   }
 
-  #queriesOf(row: Row): { query: string; params: unknown[] }[] {
-    const params = this.#bind(row);
-    return this.#tables.tables.map((table) => ({ query: this.#insertOf(table), params }));
-  }
-
-  #insertOf(table: string): string {
-    return this.#inserts.get(table) as string;
-  }
-
-  /** Row → positional parameters; `null` and `[]` become "unset" (no tombstone written). */
-  #bind(row: Row): unknown[] {
-    return this.#tables.columns.map((column) => {
+  /** Row → positional parameters of a table's INSERT; `null` and `[]` become "unset" (no tombstone written). */
+  #bind(table: PreparedTable<Row>, row: Row): unknown[] {
+    return table.columns.map((column) => {
       const value = row[column];
       return value === null || (Array.isArray(value) && value.length === 0) ? cassandra.types.unset : value;
     });

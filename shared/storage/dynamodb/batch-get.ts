@@ -18,6 +18,12 @@ export interface TableKeys {
   readonly table: string;
   readonly keyName: string;
   readonly keys: readonly string[];
+  /**
+   * Strongly consistent reads of this table (`ConsistentRead`; `BatchGetItem` reads eventually
+   * consistently by default): a read that must see the caller's own last write.
+   * @default false
+   */
+  readonly consistentRead?: boolean;
 }
 
 /** Items found, by table then by key. Keys not found are absent. */
@@ -40,7 +46,7 @@ export interface BatchGetOptions {
   readonly random?: () => number;
 }
 
-type Pending = Record<string, { Keys: Record<string, unknown>[] }>;
+type Pending = Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }>;
 
 /**
  * Reads every key of every table; duplicate keys are read once.
@@ -57,16 +63,21 @@ export async function batchGetItems(
   const found: ItemsByTable = new Map();
   const flat: { table: string; keyName: string; key: string }[] = [];
   const keyNameOf = new Map<string, string>();
-  for (const { table, keyName, keys } of requests) {
+  const consistent = new Set<string>();
+  for (const { table, keyName, keys, consistentRead } of requests) {
     found.set(table, found.get(table) ?? new Map());
     keyNameOf.set(table, keyName);
+    if (consistentRead) consistent.add(table);
     for (const key of new Set(keys)) flat.push({ table, keyName, key });
   }
   const chunks = chunk(flat, BATCH_GET_MAX_KEYS);
   await mapBounded(chunks, options.concurrency ?? 4, async (part) => {
     let pending: Pending = {};
     for (const { table, keyName, key } of part) {
-      const entry = pending[table] ?? { Keys: [] };
+      const entry = pending[table] ?? {
+        Keys: [],
+        ...(consistent.has(table) ? { ConsistentRead: true } : {}),
+      };
       entry.Keys.push({ [keyName]: key });
       pending[table] = entry;
     }
@@ -89,6 +100,7 @@ export async function batchGetItems(
       }
       await (options.sleep ?? sleep)(backoffDelayMs(attempt, policy, options.random));
       pending = unprocessed;
+      for (const table of consistent) if (pending[table]) pending[table].ConsistentRead = true;
     }
   });
   return found;

@@ -69,6 +69,9 @@ export async function ensureTables(
           BillingMode: 'PAY_PER_REQUEST',
           AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
           KeySchema: keys.map((k) => ({ AttributeName: k.name, KeyType: k.keyType })),
+          ...(spec.stream
+            ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }
+            : {}),
         }),
       );
       created.push(table);

@@ -79,6 +79,8 @@ describe('stack lifecycle (private one-broker Kafka on 29092)', () => {
     };
     const error = await stackUp(opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StackError);
+    // The message first: when the code is not the one expected, it says what happened.
+    expect((error as Error).message).toMatch(/was not healthy/);
     expect((error as StackError).code).toBe('UNHEALTHY');
     expect((error as Error).message).toMatch(/kafka was not healthy at 127\.0\.0\.1:29292 after 0 s/);
     expect((error as Error).message).toContain('kafka-1.log');

@@ -9,6 +9,7 @@ import {
   localStageEnvironment,
 } from '../../../localstack/esm/handler-loader.ts';
 import { CDR_PIPELINE, stageSpec } from '../../../shared/cdr/pipeline.ts';
+import { COMMERCE_PIPELINE, commerceStageSpec } from '../../../shared/commerce/pipeline.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -36,7 +37,13 @@ describe('localStageEnvironment', () => {
       CASSANDRA_TARGET: 'cassandra',
       CASSANDRA_CONTACT_POINTS: '127.0.0.1:9042',
       CASSANDRA_LOCAL_DC: 'datacenter1',
+      CASSANDRA_KEYSPACE: 'orion',
     });
+  });
+
+  it('gives each pipeline its own keyspace, as in AWS (the flagship keeps "orion")', () => {
+    const activity = localStageEnvironment(COMMERCE_PIPELINE, commerceStageSpec('activity'), ['b:9092']);
+    expect(activity.CASSANDRA_KEYSPACE).toBe('orion_commerce');
   });
 
   it('follows the endpoints and region the user set', () => {

@@ -92,4 +92,21 @@ describe('main job report', () => {
     );
     expect(accountingHolds({ ...report, dlq: 1 })).toBe(false);
   });
+
+  it('counts stage worker restarts when the stages ran in workers', () => {
+    expect(formatMainJobReport(report)).not.toContain('restarts');
+    expect(formatMainJobReport({ ...report, workerRestarts: { validation: 0, storage: 0 } })).toContain(
+      'stage worker restarts: 0\n',
+    );
+    expect(formatMainJobReport({ ...report, workerRestarts: { validation: 2, storage: 0 } })).toContain(
+      'stage worker restarts: validation 2 (a new worker took over; its in-flight batches were delivered again from the committed offsets)',
+    );
+    // Rejects written twice by a redelivered batch: the report says why the sum is over.
+    const over = formatMainJobReport({ ...report, rejected: 130, workerRestarts: { validation: 1 } });
+    expect(over).toContain('!= generated 2,000  → MISMATCH');
+    expect(over).toContain('its rejects and dead letters can be written twice');
+    expect(formatMainJobReport({ ...report, workerRestarts: { validation: 1 } })).not.toContain(
+      'written twice',
+    );
+  });
 });

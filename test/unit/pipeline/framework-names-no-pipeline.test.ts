@@ -21,7 +21,7 @@ const FRAMEWORK_DIRS = [
   'lib',
 ];
 /** Words that belong to one pipeline's domain (whole words, case-insensitive). */
-const PIPELINE_TERMS = /\b(cdrs?|imsi|msisdn|countr(y|ies)|country_code)\b|cdr[._-]/i;
+const PIPELINE_TERMS = /\b(cdrs?|imsi|msisdn|countr(y|ies)|country_code|commerce|fraud)\b|cdr[._-]/i;
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

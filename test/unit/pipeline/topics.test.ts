@@ -70,6 +70,7 @@ describe('resolveTopics', () => {
       'cleanup.policy': 'delete',
       'compression.type': 'snappy',
       'min.insync.replicas': '1',
+      'max.message.bytes': String(8 * 1024 * 1024),
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
-import { planBatch, settleBatch } from '../../../shared/runtime/batch-plan.ts';
-import { DONE, forward, reject, TransientError } from '../../../shared/runtime/outcome.ts';
+import { failSettled, planBatch, settleBatch } from '../../../shared/runtime/batch-plan.ts';
+import { DONE, fanOut, forward, reject, TransientError } from '../../../shared/runtime/outcome.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
 
 const rec = (partition: number, offset: number): StageRecord => ({
@@ -45,6 +45,7 @@ describe('planBatch / settleBatch', () => {
         { partition: 't-0', offset: 12 },
         { partition: 't-2', offset: 1 },
       ],
+      settled: [2, 3, 4],
       forwarded: 1,
       rejectedByReason: { UNPARSEABLE: 1 },
       failed: 2,
@@ -82,5 +83,37 @@ describe('planBatch / settleBatch', () => {
     expect(() =>
       planBatch([rec(0, 1)], [], { stage: 'validation', rejectTopic: 'cdr.rejected', now: 0 }),
     ).toThrow(/0 results for 1 records/);
+  });
+
+  it('a fan-out produces each of its outputs, in order; an empty fan-out produces nothing and counts as done', () => {
+    const p = planBatch(
+      [rec(0, 1), rec(0, 2)],
+      [fanOut([forward('a', 'k', 'x'), forward('b', 'k', 'y')], { eventTimeMs: 5 }), fanOut([])],
+      { stage: 'fraud', rejectTopic: 'r', now: 0 },
+    );
+    expect(p.outbound.map((o) => [o.topic, String(o.value)])).toEqual([
+      ['a', 'x'],
+      ['b', 'y'],
+    ]);
+    const s = settleBatch(p, true, 10);
+    expect(s).toMatchObject({ failures: [], settled: [0, 1], forwarded: 1, pipelineAgesMs: [5] });
+    // A failed produce fails the fan-out with outputs, not the empty one before it… nor after it.
+    expect(settleBatch(p, false, 10).failures).toEqual([
+      { partition: 't-0', offset: 1 },
+      { partition: 't-0', offset: 2 },
+    ]);
+  });
+
+  it('failSettled reports every record of the batch and counts the settled ones as failed', () => {
+    const s = failSettled(plan, settleBatch(plan, true, 10_000), new TransientError('STATE_CONFLICT', 'x'));
+    expect(s.failures).toHaveLength(records.length);
+    expect(s).toMatchObject({
+      settled: [],
+      forwarded: 0,
+      rejectedByReason: {},
+      failed: 5,
+      heldBack: 1,
+      failureCodes: { STORAGE_UNAVAILABLE: 1, THROTTLED: 1, STATE_CONFLICT: 3 },
+    });
   });
 });

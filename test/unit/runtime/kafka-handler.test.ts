@@ -1,16 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
 import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
-import { createStageMetrics } from '../../../shared/observability/metrics.ts';
+import { createStageMetrics, type StageMetric } from '../../../shared/observability/metrics.ts';
 import { UnsupportedEventError } from '../../../shared/runtime/errors.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { forward, type Outcome, reject, TransientError } from '../../../shared/runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../../shared/runtime/stage.ts';
+import { captureOutput } from '../observability/capture.ts';
 
 /** A producer that records what it was asked to send, or fails. */
 function stubProducer(fail?: Error) {
@@ -235,5 +236,143 @@ describe('createKafkaHandler', () => {
     const res = await handlerFor(perRecordStage('validation', decide), producer)(event([]));
     expect(res).toEqual({ batchItemFailures: [] });
     expect(producer.calls).toEqual([]);
+  });
+
+  it('calls afterProduce once the produce is acknowledged, with the settled records only', async () => {
+    const producer = stubProducer();
+    const seen: string[][] = [];
+    const stage: Stage = {
+      ...perRecordStage('fraud', decide),
+      async afterProduce(settled) {
+        expect(producer.calls).toHaveLength(1); // outputs are on their topics first
+        seen.push(settled.map((s) => `${s.record.offset}:${s.result.kind}`));
+      },
+    };
+    const res = await handlerFor(
+      stage,
+      producer,
+    )(event([raw('p', 0, 1, 'ok'), raw('p', 0, 2, 'bad'), raw('p', 0, 3, 'boom'), raw('p', 0, 4, 'ok')]));
+    expect(seen).toEqual([['1:forward', '2:reject']]);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier.offset)).toEqual([3, 4]);
+  });
+
+  it('a throwing afterProduce fails the whole batch, and is not called when the produce failed', async () => {
+    let calls = 0;
+    const stage = (): Stage => ({
+      ...perRecordStage('fraud', decide),
+      async afterProduce() {
+        calls++;
+        throw new TransientError('STATE_CONFLICT', 'revision changed');
+      },
+    });
+    const res = await handlerFor(
+      stage(),
+      stubProducer(),
+    )(event([raw('p', 0, 1, 'ok'), raw('p', 1, 7, 'ok')]));
+    expect(res.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: 'p-0', offset: 1 } },
+      { itemIdentifier: { partition: 'p-1', offset: 7 } },
+    ]);
+    expect(calls).toBe(1);
+    await handlerFor(stage(), stubProducer(new Error('broker down')))(event([raw('p', 0, 1, 'ok')]));
+    expect(calls).toBe(1);
+  });
+
+  describe('batchMetrics', () => {
+    /** A handler whose metrics are really written (captured), with a logger writing JSON lines. */
+    function loudHandler(stage: Stage, producer: ReturnType<typeof stubProducer>) {
+      delete process.env.POWERTOOLS_METRICS_DISABLED;
+      return createKafkaHandler(stage, {
+        producer,
+        rejectTopic: 'out.rejected',
+        logger: createLogger({ serviceName: 'test', persistentKeys: { stage: stage.name } }),
+        metrics: createStageMetrics(stage.name, 'test'),
+        now: () => 1_700_000_100_000,
+      });
+    }
+    const emf = (lines: string[]) => lines.map((l) => JSON.parse(l)).filter((d) => d._aws !== undefined);
+    const batchLog = (lines: string[]) =>
+      lines.map((l) => JSON.parse(l)).find((d) => d.message !== undefined);
+
+    /** Counts settled records per first letter of their value, remembered while processing. */
+    function countingStage(calls: { settled: string[] }[], throwing = false): Stage {
+      const letter = new WeakMap<StageRecord, string>();
+      const base = perRecordStage('sorting', (record) => {
+        letter.set(record, (record.value?.toString() ?? '?').slice(0, 1));
+        return decide(record);
+      });
+      return {
+        ...base,
+        batchMetrics(settled): StageMetric[] {
+          calls.push({ settled: settled.map((s) => `${s.record.offset}:${s.result.kind}`) });
+          if (throwing) throw new Error('metrics bug');
+          const counts = new Map<string, number>();
+          for (const { record } of settled) {
+            const l = letter.get(record)!;
+            counts.set(l, (counts.get(l) ?? 0) + 1);
+          }
+          return [...counts].map(([l, value]) => ({ name: 'Settled', value, dimensions: { letter: l } }));
+        },
+      };
+    }
+
+    afterEach(() => {
+      process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    });
+
+    it('publishes the stage metrics of the settled records only, after the produce, with the batch line', async () => {
+      const calls: { settled: string[] }[] = [];
+      const producer = stubProducer();
+      const handler = loudHandler(countingStage(calls), producer);
+      let res: Awaited<ReturnType<typeof handler>> | undefined;
+      const lines = await captureOutput(async () => {
+        res = await handler(
+          event([raw('p', 0, 1, 'ok'), raw('p', 0, 2, 'bad'), raw('p', 0, 3, 'ok'), raw('p', 1, 1, 'boom')]),
+        );
+      });
+      expect(res!.batchItemFailures).toEqual([{ itemIdentifier: { partition: 'p-1', offset: 1 } }]);
+      expect(calls).toEqual([{ settled: ['1:forward', '2:reject', '3:forward'] }]); // once, settled only
+      const docs = emf(lines);
+      // Batch line, reason line, then one line per letter; nothing per record.
+      expect(docs).toHaveLength(4);
+      expect(docs[0]).toMatchObject({ stage: 'sorting', RecordsIn: 4, RecordsForwarded: 2 });
+      expect(docs.slice(2).map((d) => [d.letter, d.Settled, d.stage])).toEqual([
+        ['o', 2, 'sorting'],
+        ['b', 1, 'sorting'],
+      ]);
+    });
+
+    it('is not called when nothing settled (the produce failed): the redelivery counts them', async () => {
+      const calls: { settled: string[] }[] = [];
+      const handler = loudHandler(countingStage(calls), stubProducer(new Error('broker down')));
+      const lines = await captureOutput(() => handler(event([raw('p', 0, 1, 'ok')])));
+      expect(calls).toEqual([]);
+      expect(emf(lines)).toHaveLength(1);
+    });
+
+    it('a throwing or refused stage metric loses metrics only, and the batch log says so', async () => {
+      const calls: { settled: string[] }[] = [];
+      const throwing = loudHandler(countingStage(calls, true), stubProducer());
+      let res: Awaited<ReturnType<typeof throwing>> | undefined;
+      let lines = await captureOutput(async () => {
+        res = await throwing(event([raw('p', 0, 1, 'ok')]));
+      });
+      expect(res).toEqual({ batchItemFailures: [] });
+      expect(emf(lines)).toHaveLength(1);
+      expect(batchLog(lines)).toMatchObject({
+        level: 'WARN',
+        message: 'batch processed; some stage metrics were not published',
+        metricsError: { message: 'metrics bug' },
+      });
+
+      const refusing: Stage = {
+        ...perRecordStage('sorting', decide),
+        batchMetrics: () => [{ name: 'W', value: 1, dimensions: { stage: 'other' } }],
+      };
+      lines = await captureOutput(() => loudHandler(refusing, stubProducer())(event([raw('p', 0, 1, 'ok')])));
+      expect(emf(lines)).toHaveLength(1);
+      expect(batchLog(lines)).toMatchObject({ level: 'WARN', metricsSkipped: 1 });
+      expect(batchLog(lines).metricsProblem).toMatch(/set by the runtime/);
+    });
   });
 });
