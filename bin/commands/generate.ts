@@ -49,6 +49,8 @@ export function registerGenerateCommand(program: Command, localRun?: LocalRunMod
       rate: opts.rate * opts.speed,
       invalidRatio: opts.invalidRatio,
       seed: Math.floor(opts.seed),
+      // Speed 0 means no rate at all (full speed): the load's clock runs at its own default.
+      ...(opts.speed > 0 ? { speed: opts.speed } : {}),
       options: localRunOptionValues(module, opts as unknown as Record<string, unknown>),
     });
     const brokers = localEndpoints().kafkaBrokers;

@@ -1,8 +1,9 @@
 /**
  * `orion start` (what `npm start` runs): the main job — a whole pipeline (`--pipeline`, default
  * the default pipeline) on the local stack, with live progress and a final report whose
- * accounting must hold exactly. Options the pipeline's local-run module declares are forwarded
- * to it.
+ * accounting must hold exactly; a pipeline's HTTP APIs and stream stages run beside its stages
+ * (`--http-ports` sets the APIs' ports). Options the pipeline's local-run module declares are
+ * forwarded to it.
  */
 import type { Command } from 'commander';
 import { loadLocalRunModule } from '../../localstack/load/local-run-module.ts';
@@ -11,6 +12,7 @@ import { accountingHolds, formatMainJobReport } from '../../localstack/main-job/
 import type { LocalRunModule } from '../../shared/pipeline/local-run.ts';
 import { localRunOptionValues, withLocalRunOptions } from './local-run-options.ts';
 import { type PipelineCommandOptions, pipelineOf, withPipelineOption } from './pipeline-option.ts';
+import { parseHttpPorts } from './run.ts';
 
 interface StartOptions extends PipelineCommandOptions {
   count: number;
@@ -20,6 +22,7 @@ interface StartOptions extends PipelineCommandOptions {
   brokers: number;
   bundled?: boolean;
   singleProcess?: boolean;
+  httpPorts?: string;
   json?: string;
 }
 
@@ -41,6 +44,10 @@ export function registerStartCommand(program: Command, localRun?: LocalRunModule
     .option('--brokers <n>', 'Kafka brokers (3 gives RF 3 / min ISR 2)', num, MAIN_JOB_DEFAULTS.brokers)
     .option('--bundled', 'invoke the esbuild bundles (run `npm run build` first)')
     .option('--single-process', 'run every stage in this process instead of one worker process per stage')
+    .option(
+      '--http-ports <list>',
+      'port per HTTP API of the pipeline, <api>=<port>,… (default: ORION_HTTP_PORT_<API>, else any free port)',
+    )
     .option('--json <file>', 'also write the report as JSON to this file')
     .action(async (opts: StartOptions) => {
       for (const [name, v] of Object.entries({ count: opts.count, rate: opts.rate, brokers: opts.brokers })) {
@@ -48,6 +55,7 @@ export function registerStartCommand(program: Command, localRun?: LocalRunModule
           throw new Error(`--${name} must be a non-negative number, got ${v}`);
       }
       const pipeline = pipelineOf(opts);
+      const apiPorts = opts.httpPorts ? parseHttpPorts(pipeline, opts.httpPorts) : undefined;
       const module = await loadLocalRunModule(pipeline);
       // A new seed per run: the same seed twice would re-send identical records, which an
       // idempotent store would rightly not count as new rows.
@@ -63,6 +71,7 @@ export function registerStartCommand(program: Command, localRun?: LocalRunModule
         brokers: Math.floor(opts.brokers),
         bundled: opts.bundled ?? false,
         stageWorkers: !opts.singleProcess,
+        ...(apiPorts ? { apiPorts } : {}),
         log: (line) => console.log(line),
       });
       console.log(formatMainJobReport(report));

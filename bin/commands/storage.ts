@@ -42,11 +42,10 @@ async function withRepository<T>(
 
 /** A stored row for display, IMSI and MSISDN masked unless `reveal`. */
 function display(row: CdrRow, reveal: boolean): Record<string, unknown> {
-  const { payload: _payload, ...rest } = row;
   return reveal
-    ? rest
+    ? { ...row }
     : {
-        ...rest,
+        ...row,
         imsi: maskImsi(row.imsi),
         msisdn: maskMsisdn(row.msisdn),
         counterpart: row.counterpart && maskMsisdn(row.counterpart),

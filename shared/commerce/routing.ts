@@ -16,6 +16,8 @@ import type { CommerceEvent } from './schemas.ts';
 export const COMMERCE_TOPIC = {
   /** Ingestion: generator and dataset loader produce here, keyed by user id. */
   rawEvents: 'raw-events',
+  /** Events that passed validation, unchanged bytes; buffer validation → routing. */
+  validated: 'commerce.validated',
   /** Behavioural events (view, addtocart, transaction, search, filter, review). */
   userEvents: 'user-events',
   /** Payment events, read by the fraud rules. */

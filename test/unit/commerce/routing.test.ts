@@ -38,10 +38,11 @@ describe('routing', () => {
     expect(topicForEventType('')).toBe('user-events');
   });
 
-  it('names every topic of the seeds, the reject topic and the per-domain DLQs', () => {
+  it('names every topic of the seeds, the validated buffer, the reject topic and the per-domain DLQs', () => {
     expect(Object.values(COMMERCE_TOPIC).sort()).toEqual(
       [
         'raw-events',
+        'commerce.validated',
         'user-events',
         'payments',
         'orders',
