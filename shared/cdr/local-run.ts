@@ -13,9 +13,9 @@ export const localRun: LocalRunModule = {
   labels: {
     record: 'CDR',
     landed: 'stored',
-    landedUnits: 'rows in cdr_by_id',
+    landedUnits: 'rows in cdr_lookup_by_id',
     latency: 'raw produce → stored',
-    samples: 'sample stored rows (cdr_by_id, IMSI/MSISDN masked)',
+    samples: 'sample stored rows (cdr_lookup_by_id → cdr_by_subscriber_day_v2, IMSI/MSISDN masked)',
   },
   options: [
     {

@@ -111,6 +111,9 @@ export const TOPICS: readonly TopicSpec[] = [
     partitions: 5,
     retentionMs: 30 * DAY_MS,
     ...TOPIC_COMMON,
+    // Up to 8 MiB (MSK Serverless' largest message): an on-failure record carries the failed CDR
+    // base64-encoded in JSON, larger than the record itself; a refused one would be lost.
+    maxMessageBytes: 8 * 1024 * 1024,
     description: 'Records that failed for a transient reason after retries (ESM on-failure destination)',
   },
 ];

@@ -6,10 +6,10 @@
  */
 
 import type { Stage } from '../../runtime/stage.ts';
-import { sharedCassandraClient } from '../../storage/cassandra/client.ts';
+import { onSharedCassandraClient } from '../../storage/cassandra/client.ts';
 import { cassandraConfigFromEnv } from '../../storage/cassandra/config.ts';
 import { CdrRepository } from '../storage/cdr-repository.ts';
-import { type StorageStageDeps, storageStage } from './storage-stage.ts';
+import { storageStage } from './storage-stage.ts';
 
 /**
  * @example
@@ -18,15 +18,7 @@ import { type StorageStageDeps, storageStage } from './storage-stage.ts';
  */
 export function storageStageFromEnv(env: NodeJS.ProcessEnv = process.env): Stage {
   const config = cassandraConfigFromEnv(env);
-  let repository: Promise<CdrRepository> | undefined;
-  const writer: StorageStageDeps['writer'] = () => {
-    repository ??= sharedCassandraClient(config)
-      .then(({ client }) => new CdrRepository(client, config))
-      .catch((error: unknown) => {
-        repository = undefined;
-        throw error;
-      });
-    return repository;
-  };
-  return storageStage({ writer });
+  return storageStage({
+    writer: onSharedCassandraClient(config, (client) => new CdrRepository(client, config)),
+  });
 }

@@ -1,5 +1,6 @@
 /**
- * The storage stage: `cdr.enriched` → hot storage (Cassandra locally, Amazon Keyspaces in AWS).
+ * The storage stage: `cdr.enriched` → hot storage (Cassandra locally, Amazon Keyspaces in AWS):
+ * each CDR as one full row and one lookup row (2 write units, `storage/footprint.ts`).
  *
  * - An unreadable record (no bytes, not JSON, not an enriched CDR) is rejected for good.
  * - The batch is written in one bounded-concurrency wave; records sharing a `cdr_id` (redelivery
@@ -10,9 +11,9 @@
  */
 
 import type { StageRecord } from '../../kafka/types.ts';
-import { type DoneOutcome, reject } from '../../runtime/outcome.ts';
-import type { RecordResult, Stage } from '../../runtime/stage.ts';
-import { storageFailure } from '../../storage/cassandra/write-failure.ts';
+import { reject } from '../../runtime/outcome.ts';
+import type { Stage } from '../../runtime/stage.ts';
+import { type RowStoreStageOptions, rowStoreStage } from '../../storage/cassandra/store-stage.ts';
 import { parseJsonObject } from '../formats/safe-json.ts';
 import { stageSpec } from '../pipeline.ts';
 import { REJECT_REASON } from '../reason-codes.ts';
@@ -35,59 +36,34 @@ export interface StorageStageDeps {
 }
 
 /**
- * Builds the storage stage.
+ * Builds the storage stage (the generic store stage, {@link rowStoreStage}, reading enriched CDRs).
  *
  * @example
  * const stage = storageStage({ writer: new CdrRepository(client, { keyspace: 'orion', writeConcurrency: 32 }) });
  * const results = await stage.processBatch(records);
  */
 export function storageStage(deps: StorageStageDeps): Stage {
-  const now = deps.now ?? (() => new Date());
-  return {
+  const toRow: RowStoreStageOptions<CdrRow>['toRow'] = (record, storedAt) => {
+    try {
+      const cdr = readEnrichedCdr(record);
+      return {
+        kind: 'row',
+        id: cdr.cdr_id,
+        row: toCdrRow(cdr, storedAt),
+        eventTimeMs: eventTimeMsOf(cdr),
+      };
+    } catch (error) {
+      if (!(error instanceof CdrRejection)) throw error;
+      return reject(error.reason, error.message);
+    }
+  };
+  return rowStoreStage<CdrRow>({
     name: 'storage',
     rejectTopic: stageSpec('storage').rejectTopic,
-    async processBatch(records: readonly StageRecord[]): Promise<RecordResult[]> {
-      const results = new Array<RecordResult>(records.length);
-      const storedAt = now();
-      const writes = new Map<string, { row: CdrRow; done: DoneOutcome; indexes: number[] }>();
-      records.forEach((record, index) => {
-        try {
-          const { cdr, text } = readEnrichedCdr(record);
-          const existing = writes.get(cdr.cdr_id);
-          if (existing) existing.indexes.push(index);
-          else {
-            writes.set(cdr.cdr_id, {
-              row: toCdrRow(cdr, text, storedAt),
-              done: { kind: 'done', eventTimeMs: eventTimeMsOf(cdr) },
-              indexes: [index],
-            });
-          }
-        } catch (error) {
-          if (!(error instanceof CdrRejection)) throw error;
-          results[index] = reject(error.reason, error.message);
-        }
-      });
-      if (writes.size === 0) return results;
-
-      const pending = [...writes.values()];
-      let outcomes: { ok: boolean; error?: unknown }[];
-      try {
-        const writer = typeof deps.writer === 'function' ? await deps.writer() : deps.writer;
-        outcomes = await writer.upsertMany(pending.map((w) => w.row));
-      } catch (error) {
-        // Could not even start (no connection at cold start…): every write of the batch failed.
-        outcomes = pending.map(() => ({ ok: false, error }));
-      }
-      pending.forEach((write, i) => {
-        const outcome = outcomes[i];
-        const result: RecordResult = outcome?.ok
-          ? write.done
-          : { kind: 'failed', error: storageFailure(outcome?.error ?? new Error('no write result')) };
-        for (const index of write.indexes) results[index] = result;
-      });
-      return results;
-    },
-  };
+    writer: deps.writer,
+    toRow,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
 }
 
 /** Reads and checks one enriched CDR; throws {@link CdrRejection} when it cannot be stored. */
@@ -95,8 +71,7 @@ function readEnrichedCdr(record: StageRecord) {
   if (record.value === null || record.value.length === 0) {
     throw new CdrRejection(REJECT_REASON.EMPTY_RECORD, 'record has no bytes');
   }
-  const text = record.value.toString('utf8');
-  const parsed = EnrichedCdrSchema.safeParse(parseJsonObject(text));
+  const parsed = EnrichedCdrSchema.safeParse(parseJsonObject(record.value.toString('utf8')));
   if (!parsed.success) throw schemaViolation('enriched CDR', parsed.error);
-  return { cdr: parsed.data, text };
+  return parsed.data;
 }

@@ -1,12 +1,14 @@
 /**
- * One CDR as a hot-storage row. Both CDR tables carry exactly these columns (only their primary
- * keys differ); a unit test checks this list against `schema.cql`, so the INSERT statements built
- * from it and the schema can never drift apart.
+ * One CDR as hot-storage rows: the full row (`cdr_by_subscriber_day_v2`) and the columns of its
+ * lookup row (`cdr_lookup_by_id`). A unit test checks both column lists against `schema.cql`, so
+ * the INSERT statements built from them and the schema can never drift apart.
  */
 
 /**
- * A stored CDR. `null` = no value (written as "unset", which creates no tombstone); network and
- * subscriber columns are `null` when the cell or subscriber is unknown to the reference data.
+ * A stored CDR: every field of the enriched CDR, one column each. `null` = no value (written as
+ * "unset", which creates no tombstone and costs no bytes); network and subscriber columns are
+ * `null` when the cell or subscriber is unknown to the reference data (the enriched CDR says
+ * `unknown` there: `toEnrichedCdr` gives it back).
  */
 export interface CdrRow {
   readonly cdr_id: string;
@@ -17,6 +19,9 @@ export interface CdrRow {
   readonly start_time: Date;
   readonly end_time: Date;
   readonly country: string;
+  /** The switch's own record id and record-type code, kept for audit. */
+  readonly source_record_id: string;
+  readonly source_record_type: string;
   readonly record_type: string;
   readonly direction: string;
   readonly roaming: boolean;
@@ -34,23 +39,25 @@ export interface CdrRow {
   readonly segment: string | null;
   readonly plan: string | null;
   readonly payment: string | null;
+  /** Country of the IMSI's home network; `null` outside ORION's countries. */
+  readonly home_country: string | null;
   /** `home`, `inbound_roaming` or `outbound_roaming`. */
   readonly roaming_status: string;
   readonly fraud_score: number;
   readonly fraud_reasons: readonly string[];
-  /** The whole enriched CDR as JSON, so nothing is lost when columns are added later. */
-  readonly payload: string;
   readonly stored_at: Date;
 }
 
-/** The columns of {@link CdrRow}, in the order the INSERT statements bind them. */
+/** The columns of the full row, in the order its INSERT binds them. */
 export const CDR_COLUMNS = [
-  'cdr_id',
   'imsi',
   'day',
   'start_time',
+  'cdr_id',
   'end_time',
   'country',
+  'source_record_id',
+  'source_record_type',
   'record_type',
   'direction',
   'roaming',
@@ -67,18 +74,20 @@ export const CDR_COLUMNS = [
   'segment',
   'plan',
   'payment',
+  'home_country',
   'roaming_status',
   'fraud_score',
   'fraud_reasons',
-  'payload',
   'stored_at',
 ] as const satisfies readonly (keyof CdrRow)[];
 
 /**
- * UTC day (`YYYY-MM-DD`) of an instant: the `day` partition-key component.
- *
- * @example utcDay(new Date('2026-03-29T00:30:00+02:00')) // '2026-03-28'
+ * The columns of the lookup row (cdr_id → the key of the full row, and when it was stored), in
+ * the order its INSERT binds them. `day` is not stored there: it is the UTC day of `start_time`.
  */
-export function utcDay(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
-}
+export const CDR_LOOKUP_COLUMNS = [
+  'cdr_id',
+  'imsi',
+  'start_time',
+  'stored_at',
+] as const satisfies readonly (keyof CdrRow)[];

@@ -14,10 +14,14 @@ import {
   type SchemaApplyReport,
 } from '../../storage/cassandra/schema-apply.ts';
 
-/** Names of the CDR tables (must match `schema.cql`; a unit test checks it). */
+/**
+ * Names of the CDR tables (must match `schema.cql`; a unit test checks it): the full rows by
+ * subscriber and day, and the lookup rows by CDR id (cdr_id → the full row's key, `stored_at`).
+ * A reshaped table gets a new name (see `schema.cql`).
+ */
 export const CDR_TABLE = {
-  bySubscriberDay: 'cdr_by_subscriber_day',
-  byId: 'cdr_by_id',
+  bySubscriberDay: 'cdr_by_subscriber_day_v2',
+  byId: 'cdr_lookup_by_id',
 } as const;
 
 /** Absolute path of the CQL schema source. */

@@ -36,7 +36,7 @@ describe('CDR hot storage on Cassandra', () => {
     const ttlByTable = Object.fromEntries(
       rs.rows.map((r) => [r.get('table_name'), r.get('default_time_to_live')]),
     );
-    expect(ttlByTable).toEqual({ cdr_by_subscriber_day: NINETY_DAYS, cdr_by_id: NINETY_DAYS });
+    expect(ttlByTable).toEqual({ cdr_by_subscriber_day_v2: NINETY_DAYS, cdr_lookup_by_id: NINETY_DAYS });
     const ks = await client.execute(
       'SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?',
       [config.keyspace],
@@ -45,9 +45,9 @@ describe('CDR hot storage on Cassandra', () => {
   });
 
   it('adds the columns the CQL source gained to an existing table', async () => {
-    await client.execute(`ALTER TABLE ${config.keyspace}.${CDR_TABLE.byId} DROP payment`);
+    await client.execute(`ALTER TABLE ${config.keyspace}.${CDR_TABLE.bySubscriberDay} DROP payment`);
     const report = await applyCdrSchema(client, { keyspace: config.keyspace });
-    expect(report.addedColumns).toEqual([`${CDR_TABLE.byId}.payment`]);
+    expect(report.addedColumns).toEqual([`${CDR_TABLE.bySubscriberDay}.payment`]);
   });
 
   it('upserts: writing the same CDR twice leaves one row in each table', async () => {
@@ -80,7 +80,22 @@ describe('CDR hot storage on Cassandra', () => {
     expect(results.map((r) => r.ok)).toEqual([false, false, true, true]);
     expect(await unlogged.byId(sampleRow(320).cdr_id)).toBeUndefined();
     expect(await unlogged.byId(sampleRow(323).cdr_id)).toEqual(rows[3]);
+    // The failed full rows got no lookup row: the by-id reads and the accounting never see them.
+    const ids = rows.map((r) => r.cdr_id);
+    expect([...(await unlogged.storedAt(ids)).keys()].sort()).toEqual([ids[2], ids[3]]);
     await unlogged.upsertMany([sampleRow(320), sampleRow(321)]);
+  });
+
+  it('answers stored_at by id from the lookup rows, and reads several CDRs back by id', async () => {
+    const rows = [sampleRow(400), sampleRow(401, { imsi: '208017777777777' }), sampleRow(402)];
+    await repo.upsertMany(rows);
+    const storedAt = await repo.storedAt([...rows.map((r) => r.cdr_id), 'no-such-id']);
+    expect(Object.fromEntries(storedAt)).toEqual(
+      Object.fromEntries(rows.map((r) => [r.cdr_id, r.stored_at.getTime()])),
+    );
+    const read = await repo.byIds([rows[2]!.cdr_id, 'no-such-id', rows[1]!.cdr_id]);
+    expect(read.sort((a, b) => a.cdr_id.localeCompare(b.cdr_id))).toEqual([rows[1], rows[2]]);
+    expect(await repo.storedAt([])).toEqual(new Map());
   });
 
   it('reads a CDR back by id with every column intact', async () => {
@@ -125,9 +140,10 @@ describe('CDR hot storage on Cassandra', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     const perSecond = Math.round(n / seconds);
     console.info(
-      `[storage] upserted ${n} CDRs (${2 * n} INSERTs) in ${seconds.toFixed(2)} s = ${perSecond} CDR/s at concurrency ${config.writeConcurrency}`,
+      `[storage] upserted ${n} CDRs (${2 * n} INSERTs: full rows, then lookup rows) in ${seconds.toFixed(2)} s = ${perSecond} CDR/s at concurrency ${config.writeConcurrency}`,
     );
-    // + 2 rows of the independent-mode test, + 4 of the failed-batch test.
-    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 2 + 1 + 4 + 2 + 4);
+    // + 2 rows of each write-mode test, + 4 of the failed-batch test, + 3 of the by-id reads.
+    expect(await repo.countAll(CDR_TABLE.byId)).toBe(n + 1 + 2 + 2 + 4 + 3 + 1 + 4);
+    expect(await repo.countAll(CDR_TABLE.bySubscriberDay)).toBe(n + 1 + 2 + 2 + 4 + 3 + 1 + 4);
   });
 });

@@ -6,6 +6,7 @@ import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { storageStage } from '../../../shared/cdr/stages/storage-stage.ts';
 import type { CdrRow } from '../../../shared/cdr/storage/cdr-row.ts';
+import { toEnrichedCdr } from '../../../shared/cdr/storage/stored-cdr.ts';
 import { TransientError } from '../../../shared/runtime/outcome.ts';
 import type { RowWriteResult } from '../../../shared/storage/cassandra/row-writer.ts';
 import { enrichedRecord, sampleEnrichedCdr } from './enriched-cdr-fixture.ts';
@@ -36,8 +37,11 @@ describe('storageStage', () => {
       cdr_id: cdr.cdr_id,
       day: '2026-11-22',
       site_id: 'FR-SITE-0001',
-      payload: JSON.stringify(cdr),
+      source_record_id: cdr.source_record_id,
+      home_country: 'fr',
     });
+    // Every field is a column: the row gives the record back without a JSON copy.
+    expect(toEnrichedCdr(batches[0]?.[0] as CdrRow)).toEqual(cdr);
   });
 
   it('leaves network and subscriber columns empty when the reference data did not know them', async () => {
@@ -64,6 +68,7 @@ describe('storageStage', () => {
       fraud_score: 45,
       fraud_reasons: ['UNKNOWN_CELL', 'UNKNOWN_HOME_SUBSCRIBER'],
     });
+    expect(toEnrichedCdr(batches[0]?.[0] as CdrRow)).toEqual(cdr);
   });
 
   it.each([
