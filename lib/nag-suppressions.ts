@@ -3,13 +3,15 @@
  * allows (a rule, on the resources concerned, limited to the findings named in `appliesTo`) and
  * says why the finding is acceptable. `test/infra` fails on any finding not listed here.
  */
-import { aws_ec2 as ec2, type Stack } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_iam as iam, type aws_lambda as lambda, type Stack } from 'aws-cdk-lib';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { type NagPackSuppression, NagSuppressions } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { storesOfStage } from '../shared/pipeline/index.ts';
+import { HttpApiFunction } from './constructs/http-api-function.ts';
 import { ReplayFunction } from './constructs/replay-function.ts';
 import { StageFunction } from './constructs/stage-function.ts';
+import { StreamStageFunction } from './constructs/stream-stage-function.ts';
 
 const MANAGED = (name: string) => `Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}`;
 
@@ -69,6 +71,30 @@ function suppressFor(construct: IConstruct): void {
       ],
       true,
     );
+  } else if (construct instanceof HttpApiFunction) {
+    suppressTracingPolicy(construct.function);
+    for (const route of construct.routes) {
+      NagSuppressions.addResourceSuppressions(route, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'The pipeline definition declares no authorizer for this HTTP API (HttpApiSpec has no authorization field): ' +
+            'the route is a public entry point, throttled on its stage, whose function validates every request and ' +
+            'answers with a typed reason. An IAM or JWT authorizer is a definition field to add, not a default to guess.',
+        },
+      ]);
+    }
+  } else if (construct instanceof StreamStageFunction) {
+    suppressTracingPolicy(construct.function);
+    NagSuppressions.addResourceSuppressions(construct.onFailureQueue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          "This queue is the dead-letter destination itself: the DynamoDB Streams mapping's on-failure destination, " +
+          'receiving the metadata of batches whose retries or record age ran out (14 days retention, alarmed on ' +
+          'ApproximateNumberOfMessagesVisible). A DLQ behind it would only move those records further from the operator.',
+      },
+    ]);
   } else if (construct instanceof Provider) {
     NagSuppressions.addResourceSuppressions(
       construct,
@@ -83,6 +109,34 @@ function suppressFor(construct: IConstruct): void {
       ],
       true,
     );
+  }
+}
+
+/**
+ * The X-Ray statement CDK adds for active tracing (`Tracing.ACTIVE`), in a policy of its own:
+ * `xray:PutTraceSegments` and `xray:PutTelemetryRecords` on `*`, as AWS's own
+ * AWSXRayDaemonWriteAccess policy grants them; these X-Ray actions take no resource ARN. The
+ * suppression goes on that policy only, found by its content (every action `xray:`), so a wildcard
+ * anywhere else in the role is still reported.
+ */
+function suppressTracingPolicy(fn: lambda.Function): void {
+  for (const child of fn.node.findAll()) {
+    if (!(child instanceof iam.Policy)) continue;
+    const statements =
+      (child.document.toJSON() as { Statement?: { Action: string | string[] }[] }).Statement ?? [];
+    const xrayOnly =
+      statements.length > 0 &&
+      statements.every((st) => [st.Action].flat().every((a) => a.startsWith('xray:')));
+    if (!xrayOnly) continue;
+    NagSuppressions.addResourceSuppressions(child, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords take no resource ARN (AWS managed ' +
+          'policy AWSXRayDaemonWriteAccess grants them on "*"). Write-only trace data, no read.',
+        appliesTo: ['Resource::*'],
+      },
+    ]);
   }
 }
 

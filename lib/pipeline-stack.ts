@@ -1,9 +1,11 @@
 /**
  * The stack of one pipeline, built from its definition and nothing else: its topics (the topics
  * custom resource applies `pipeline.topics`), one function per stage with one Kafka event source
- * mapping per source topic, its stores (a `cassandra` store on Keyspaces, a `dynamodb` store as
- * DynamoDB tables) granted to the stages that declare them, its replay function
- * (`pipeline.replay`), the stages' alarms to an encrypted SNS topic, and a dashboard. The
+ * mapping per source topic, one HTTP API per `pipeline.httpApis` (API Gateway HTTP API + its
+ * function), one function per `pipeline.streamStages` fed by a DynamoDB Streams mapping on its
+ * table, its stores (a `cassandra` store on Keyspaces, a `dynamodb` store as DynamoDB tables)
+ * granted to the functions that declare them, its replay function (`pipeline.replay`), every
+ * function's alarms to an encrypted SNS topic, and a dashboard. The
  * network and the MSK cluster are the environment's: the stack creates them when it is the
  * first of the app, or receives them (`shared`) from that stack.
  *
@@ -30,14 +32,18 @@ import {
   type CassandraStoreSpec,
   type EnvironmentBindings,
   functionNameOf,
+  keyspaceNameOf,
   type PipelineDefinition,
   resourceInfixOf,
   type StoreSpec,
-  storesOfStage,
+  type StoreUse,
+  storeOf,
 } from '../shared/pipeline/index.ts';
 import type { OrionConfig } from './config/orion-config.ts';
 import { DynamoDbStore } from './constructs/dynamodb-store.ts';
 import { HotStorage, KEYSPACES_PORT } from './constructs/hot-storage.ts';
+import { HttpApiAlarms } from './constructs/http-api-alarms.ts';
+import { HttpApiFunction } from './constructs/http-api-function.ts';
 import { KafkaTopics } from './constructs/kafka-topics.ts';
 import type { OrionKafkaCluster } from './constructs/orion-kafka-cluster.ts';
 import type { OrionNetwork } from './constructs/orion-network.ts';
@@ -46,6 +52,8 @@ import { PipelineDashboard } from './constructs/pipeline-dashboard.ts';
 import { ReplayFunction } from './constructs/replay-function.ts';
 import { StageAlarms } from './constructs/stage-alarms.ts';
 import { StageFunction } from './constructs/stage-function.ts';
+import { StreamStageAlarms } from './constructs/stream-stage-alarms.ts';
+import { StreamStageFunction } from './constructs/stream-stage-function.ts';
 
 /** Properties of {@link PipelineStack}. */
 export interface PipelineStackProps extends StackProps {
@@ -79,6 +87,10 @@ export class PipelineStack extends Stack {
   readonly topics: KafkaTopics;
   /** By stage name, in pipeline order. */
   readonly stageFunctions: ReadonlyMap<string, StageFunction>;
+  /** By HTTP API name, in definition order. */
+  readonly httpApis: ReadonlyMap<string, HttpApiFunction>;
+  /** By stream stage name, in definition order. */
+  readonly streamStages: ReadonlyMap<string, StreamStageFunction>;
   /** The Keyspaces keyspace of the pipeline's Cassandra store, if it has one. */
   readonly hotStorage?: HotStorage;
   /** By store name. */
@@ -131,6 +143,7 @@ export class PipelineStack extends Stack {
         keyspaceName: keyspaceNameOf(pipeline, config.keyspaceName),
         tables: cassandraStore.tables,
         defaultTtlSeconds: config.storageTtlDays ? Math.round(config.storageTtlDays * 86_400) : undefined,
+        capacity: config.keyspacesCapacity,
       });
     }
     const tablePrefix = functionNameOf(pipeline, '', envName);
@@ -177,12 +190,55 @@ export class PipelineStack extends Stack {
       });
       // Mappings need their topics (and the on-failure topic) to exist.
       for (const { resource } of stageFunction.mappings) resource.node.addDependency(this.topics.resource);
-      for (const { store, access } of storesOfStage(pipeline, stage)) {
-        this.storeConstruct(store).grant(stageFunction.function, access);
-      }
+      this.grantStores(stageFunction.function, stage.stores);
       functions.set(stage.name, stageFunction);
     }
     this.stageFunctions = functions;
+
+    const httpApis = new Map<string, HttpApiFunction>();
+    for (const api of pipeline.httpApis ?? []) {
+      const httpApi = new HttpApiFunction(this, `HttpApi-${api.name}`, {
+        pipeline,
+        api,
+        network: this.network,
+        envName,
+        projectRoot: props.projectRoot,
+        entry: entryOf(functionsRoot, api.functionDir),
+        bindings,
+        logRetention,
+      });
+      this.grantStores(httpApi.function, api.stores);
+      httpApis.set(api.name, httpApi);
+    }
+    this.httpApis = httpApis;
+
+    const streamStages = new Map<string, StreamStageFunction>();
+    for (const stage of pipeline.streamStages ?? []) {
+      const source = storeOf(pipeline, stage.source.store);
+      const sourceStore = this.storeConstruct(source);
+      if (!(sourceStore instanceof DynamoDbStore)) {
+        throw new Error(
+          `Stream stage "${stage.name}" reads store "${source.name}", which is not a DynamoDB store`,
+        );
+      }
+      const streamStage = new StreamStageFunction(this, `StreamStage-${stage.name}`, {
+        pipeline,
+        stage,
+        sourceStore,
+        cluster: this.cluster,
+        network: this.network,
+        envName,
+        projectRoot: props.projectRoot,
+        entry: entryOf(functionsRoot, stage.functionDir),
+        bindings,
+        logRetention,
+      });
+      // The function produces to its topics from its first batch: they must exist.
+      streamStage.mapping.node.addDependency(this.topics.resource);
+      this.grantStores(streamStage.function, stage.stores);
+      streamStages.set(stage.name, streamStage);
+    }
+    this.streamStages = streamStages;
 
     if (pipeline.replay) {
       this.replay = new ReplayFunction(this, 'Replay', {
@@ -207,7 +263,26 @@ export class PipelineStack extends Stack {
         envName,
       });
     }
-    new PipelineDashboard(this, 'Dashboard', { dashboardName: namePrefix, stages: [...functions.values()] });
+    for (const httpApi of httpApis.values()) {
+      new HttpApiAlarms(this, `Alarms-${httpApi.spec.name}`, {
+        api: httpApi,
+        topic: this.alarmTopic,
+        envName,
+      });
+    }
+    for (const streamStage of streamStages.values()) {
+      new StreamStageAlarms(this, `Alarms-${streamStage.stage.name}`, {
+        stage: streamStage,
+        topic: this.alarmTopic,
+        envName,
+      });
+    }
+    new PipelineDashboard(this, 'Dashboard', {
+      dashboardName: namePrefix,
+      stages: [...functions.values()],
+      httpApis: [...httpApis.values()],
+      streamStages: [...streamStages.values()],
+    });
 
     if (this.ownsPlatform) {
       new CfnOutput(this, 'ClusterArn', { value: this.cluster.clusterArn });
@@ -218,6 +293,19 @@ export class PipelineStack extends Stack {
       new CfnOutput(this, 'KeyspacesEndpoint', { value: `${this.hotStorage.endpoint}:${KEYSPACES_PORT}` });
     }
     new CfnOutput(this, 'DlqTopic', { value: pipeline.deadLetterTopics.join(',') });
+    for (const httpApi of httpApis.values()) {
+      new CfnOutput(this, `HttpApiUrl-${httpApi.spec.name}`, {
+        description: `URL of the ${httpApi.spec.name} HTTP API (${httpApi.spec.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
+        value: httpApi.url,
+      });
+    }
+  }
+
+  /** Grants `grantee` the stores a function declares, each with its declared access. */
+  private grantStores(grantee: iam.IGrantable, uses: readonly StoreUse[] | undefined): void {
+    for (const use of uses ?? []) {
+      this.storeConstruct(storeOf(this.pipeline, use.store)).grant(grantee, use.access);
+    }
   }
 
   /** The construct of one of the pipeline's stores. */
@@ -262,15 +350,6 @@ export class PipelineStack extends Stack {
 export function pipelineStackId(pipeline: PipelineDefinition, envName: string): string {
   const infix = resourceInfixOf(pipeline).replace(/-$/, '');
   return `Orion-${envName}${infix ? `-${infix}` : ''}`;
-}
-
-/**
- * The Keyspaces keyspace of a pipeline: the environment's (`orion:keyspace`, `orion_<env>`) for a
- * pipeline with infix `''`, else suffixed with the infix (`orion_dev_toy`).
- */
-export function keyspaceNameOf(pipeline: PipelineDefinition, environmentKeyspace: string): string {
-  const infix = resourceInfixOf(pipeline).replace(/-$/, '').replaceAll('-', '_');
-  return infix ? `${environmentKeyspace}_${infix}` : environmentKeyspace;
 }
 
 /**

@@ -2,8 +2,10 @@
  * Builds the ORION CDK app the way `bin/app.ts` (and so `npx cdk synth` / `npx cdk deploy`) does:
  * the configuration read from context, one stack per hosted pipeline (`PIPELINES`; the first,
  * `Orion-<env>` for the default pipeline, creates the network and the MSK cluster, every other one
- * shares them), their tags, the cdk-nag suppressions and checks. The infra test of the documented deploy commands
- * (`test/infra/deploy-variants.test.ts`) calls it too, so the two cannot differ.
+ * shares them), their tags, the cdk-nag suppressions and checks, after refusing pipelines that
+ * would share a Kafka topic, a consumer group or a physical resource name (`sharedNameConflicts`).
+ * The infra test of the documented deploy commands (`test/infra/deploy-variants.test.ts`) calls it
+ * too, so the two cannot differ.
  *
  * Offline and deterministic: no context lookup, no AWS call. A stack pinned to an account and a
  * region would make the CDK ask for the region's AZs (`Stack.availabilityZones`, read by
@@ -16,7 +18,20 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type AppProps, Aspects, Tags } from 'aws-cdk-lib';
+import {
+  App,
+  type AppProps,
+  Aspects,
+  aws_cassandra as cassandra,
+  aws_cloudwatch as cloudwatch,
+  aws_dynamodb as dynamodb,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  aws_sns as sns,
+  aws_sqs as sqs,
+  Tags,
+  Token,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { PipelineDefinition } from '../../shared/pipeline/index.ts';
 import { PIPELINES } from '../../shared/pipelines.ts';
@@ -81,6 +96,10 @@ export function createOrionApp(options: OrionAppOptions = {}): OrionApp {
     applyNagSuppressions(stack);
     stacks.push(stack);
   }
+  const conflicts = sharedNameConflicts(stacks);
+  if (conflicts.length > 0) {
+    throw new Error(`The pipelines cannot share one environment:\n  - ${conflicts.join('\n  - ')}`);
+  }
   const nag = app.node.tryGetContext('orion:nag');
   if (nag !== false && nag !== 'false') Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   return { app, stack: stacks[0]!, stacks, config };
@@ -95,4 +114,47 @@ export function availabilityZoneContext(config: OrionConfig): Record<string, str
   const azs = config.mskImport?.availabilityZones ?? config.availabilityZones;
   if (!config.account || !config.region || !azs) return {};
   return { [`availability-zones:account=${config.account}:region=${config.region}`]: [...azs] };
+}
+
+/**
+ * What two pipeline stacks of one app must not share, one line per clash: they run on one MSK
+ * cluster, so a Kafka topic or consumer group of two pipelines would be one topic (applied and,
+ * with `orion:deleteTopicsOnDestroy`, deleted by both stacks) or one group (AWS wants a consumer
+ * group id unique per event source mapping); and they live in one account and region, where a
+ * function, table, keyspace, log group, alarm, SNS topic, SQS queue or dashboard name is unique. Names are
+ * read from the constructs themselves (CDK tokens skipped), never recomputed.
+ * @example sharedNameConflicts([cdrStack, ordersStack]) // ['Kafka topic "orders" is in Orion-dev and Orion-dev-orders']
+ */
+export function sharedNameConflicts(stacks: readonly PipelineStack[]): string[] {
+  const owners = new Map<string, string[]>();
+  for (const stack of stacks) {
+    for (const key of new Set(namesOf(stack))) owners.set(key, [...(owners.get(key) ?? []), stack.stackName]);
+  }
+  return [...owners]
+    .filter(([, inStacks]) => inStacks.length > 1)
+    .map(([key, inStacks]) => `${key} is in ${inStacks.join(' and ')}`);
+}
+
+/** `<kind> "<name>"` of every name a pipeline stack claims on its cluster and in its account. */
+function namesOf(stack: PipelineStack): string[] {
+  const names = [
+    ...stack.topics.topics.map((t) => `Kafka topic "${t.name}"`),
+    ...[...stack.stageFunctions.values()].flatMap((f) =>
+      f.mappings.map((m) => `consumer group "${m.spec.consumerGroupId}"`),
+    ),
+  ];
+  const literal = (kind: string, name: string | undefined) => {
+    if (name !== undefined && !Token.isUnresolved(name)) names.push(`${kind} "${name}"`);
+  };
+  for (const c of stack.node.findAll()) {
+    if (c instanceof lambda.CfnFunction) literal('function', c.functionName);
+    else if (c instanceof dynamodb.CfnTable) literal('DynamoDB table', c.tableName);
+    else if (c instanceof cassandra.CfnKeyspace) literal('keyspace', c.keyspaceName);
+    else if (c instanceof logs.CfnLogGroup) literal('log group', c.logGroupName);
+    else if (c instanceof cloudwatch.CfnAlarm) literal('alarm', c.alarmName);
+    else if (c instanceof cloudwatch.CfnDashboard) literal('dashboard', c.dashboardName);
+    else if (c instanceof sns.CfnTopic) literal('SNS topic', c.topicName);
+    else if (c instanceof sqs.CfnQueue) literal('SQS queue', c.queueName);
+  }
+  return names;
 }

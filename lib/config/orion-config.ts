@@ -17,6 +17,7 @@
  * | `orion:logRetentionDays` | `30` | retention of every function's log group |
  * | `orion:keyspace` | `orion_<env>` | Keyspaces keyspace of the hot-storage tables |
  * | `orion:storageTtlDays` | the CQL schema's `default_time_to_live` | override of the hot-storage TTL |
+ * | `orion:keyspacesCapacity` | `on-demand` | `on-demand`, `provisioned` or an object (auto scaling) |
  *
  * Object values (`orion:mskProvisioned`, `orion:mskImport`) are a JSON object in `cdk.json`, a
  * one-line JSON string on the command line, or `file:<path>` (a JSON file, relative to the
@@ -34,6 +35,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'constructs';
+import { type KeyspacesCapacity, keyspacesCapacityOf } from '../storage/keyspaces-capacity.ts';
 
 /** Every context key ORION reads; docs/DEPLOY.md's "Context keys" table lists exactly these. */
 export const ORION_CONTEXT_KEYS = [
@@ -49,6 +51,7 @@ export const ORION_CONTEXT_KEYS = [
   'orion:logRetentionDays',
   'orion:keyspace',
   'orion:storageTtlDays',
+  'orion:keyspacesCapacity',
   'orion:nag',
 ] as const;
 
@@ -107,6 +110,8 @@ export interface OrionConfig {
   readonly logRetentionDays: number;
   readonly keyspaceName: string;
   readonly storageTtlDays?: number;
+  /** Capacity mode of the Keyspaces tables (`lib/storage/keyspaces-capacity.ts`). */
+  readonly keyspacesCapacity: KeyspacesCapacity;
 }
 
 /** The defaults of every key (see the module comment). */
@@ -180,7 +185,21 @@ export function readOrionConfig(node: Node, options: ReadOrionConfigOptions = {}
     logRetentionDays: num(node, 'orion:logRetentionDays') ?? ORION_CONFIG_DEFAULTS.logRetentionDays,
     keyspaceName: str(node, 'orion:keyspace') ?? `orion_${envName.replaceAll('-', '_')}`,
     storageTtlDays: ttlDays,
+    keyspacesCapacity: readKeyspacesCapacity(node, baseDir),
   };
+}
+
+/** `on-demand` / `provisioned` as words, anything else as an object value (JSON or `file:`). */
+function readKeyspacesCapacity(node: Node, baseDir: string): KeyspacesCapacity {
+  const key = 'orion:keyspacesCapacity';
+  const value = raw(node, key);
+  try {
+    if (value === 'on-demand' || value === 'provisioned') return keyspacesCapacityOf(value);
+    return keyspacesCapacityOf(obj(node, key, baseDir));
+  } catch (error) {
+    if (error instanceof OrionConfigError) throw error;
+    throw new OrionConfigError(key, error instanceof Error ? error.message : String(error));
+  }
 }
 
 /**

@@ -2,8 +2,8 @@
  * A Cassandra store of a pipeline (`kind: 'cassandra'` in its definition) on Amazon Keyspaces:
  * the keyspace and one `AWS::Cassandra::Table` per table of `store.tables` (parsed from the
  * pipeline's one CQL source), so that local Cassandra and Keyspaces always have the same tables.
- * Every table is on-demand, has point-in-time recovery, TTL with the schema's default, and
- * encryption at rest.
+ * Every table is on-demand by default (provisioned with auto scaling on request: `capacity`), has
+ * point-in-time recovery, TTL with the schema's default, and encryption at rest.
  */
 import {
   aws_cassandra as cassandra,
@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { StoreUse, TableDefinition } from '../../shared/pipeline/index.ts';
+import { type KeyspacesCapacity, keyspacesBillingProps, ON_DEMAND } from '../storage/keyspaces-capacity.ts';
 import { keyspacesTableSpec } from '../storage/keyspaces-table-spec.ts';
 
 /** Port of the Keyspaces CQL endpoint (TLS only). */
@@ -36,6 +37,12 @@ export interface HotStorageProps {
   readonly encryptionKey?: kms.IKey;
   /** @default RemovalPolicy.RETAIN (stored records are not recreated by a redeploy) */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Capacity mode of every table: on-demand, or provisioned with auto scaling of reads and
+   * writes (`keyspacesCapacityOf` reads it from a configuration value).
+   * @default on-demand
+   */
+  readonly capacity?: KeyspacesCapacity;
 }
 
 /** The Keyspaces keyspace and tables of a Cassandra store. */
@@ -55,6 +62,7 @@ export class HotStorage extends Construct {
       replicationSpecification: { replicationStrategy: 'SINGLE_REGION' },
     });
     keyspace.applyRemovalPolicy(removalPolicy);
+    const billing = keyspacesBillingProps(props.capacity ?? ON_DEMAND);
     const tables = new Map<string, cassandra.CfnTable>();
     for (const table of props.tables) {
       const spec = keyspacesTableSpec(table, {
@@ -67,7 +75,7 @@ export class HotStorage extends Construct {
         clusteringKeyColumns:
           spec.clusteringKeyColumns.length > 0 ? [...spec.clusteringKeyColumns] : undefined,
         regularColumns: [...spec.regularColumns],
-        billingMode: { mode: 'ON_DEMAND' },
+        ...billing,
         pointInTimeRecoveryEnabled: true,
         encryptionSpecification: props.encryptionKey
           ? { encryptionType: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyIdentifier: props.encryptionKey.keyArn }

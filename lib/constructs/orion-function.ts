@@ -1,8 +1,8 @@
 /**
  * The NodejsFunction wiring every ORION function shares: esbuild bundling of a handler under the
  * repository root, Node.js 24 on arm64, a JSON-logging log group of its own (`/aws/lambda/<name>`,
- * destroyed with the stack), the cluster VPC's function subnets and security group, and source
- * maps (`NODE_OPTIONS`). Every other variable comes from the caller, which builds it with the
+ * destroyed with the stack), the cluster VPC's function subnets and security group, source maps
+ * (`NODE_OPTIONS`) and, on request, X-Ray active tracing. Every other variable comes from the caller, which builds it with the
  * pipeline's environment contract (`shared/pipeline/environment.ts`).
  */
 import * as path from 'node:path';
@@ -14,6 +14,8 @@ import {
   RemovalPolicy,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { EnvironmentBindings } from '../../shared/pipeline/environment.ts';
+import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { nodejsBundling } from './bundling.ts';
 import type { OrionNetwork } from './orion-network.ts';
 
@@ -24,6 +26,29 @@ import type { OrionNetwork } from './orion-network.ts';
  * `nodejsBundling` follows it.
  */
 export const ORION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * What every pipeline function construct (Kafka stage, HTTP API, stream stage) is built from:
+ * the definition, where it runs, its handler and the resources behind its environment contract.
+ */
+export interface PipelineFunctionProps {
+  readonly pipeline: PipelineDefinition;
+  readonly network: OrionNetwork;
+  /** Environment name, part of the function name (`orion-<env>-<infix><function>`). */
+  readonly envName: string;
+  /** Repository root (`package-lock.json`, esbuild working directory). */
+  readonly projectRoot: string;
+  /** The handler, `<functions root>/<functionDir>/handler.ts`. */
+  readonly entry: string;
+  /** The resources behind the function's environment contract (Kafka, its stores). */
+  readonly bindings: Omit<EnvironmentBindings, 'envName'>;
+  /** @default 1024 (MB; CPU scales with memory) */
+  readonly memorySize?: number;
+  /** @default each construct's (60 s for the mapping-fed functions, 10 s behind an HTTP API) */
+  readonly timeout?: Duration;
+  /** Retention of the function's logs (and an API's access logs). @default 30 days */
+  readonly logRetention?: logs.RetentionDays;
+}
 
 /** Options of {@link orionNodejsFunction}. */
 export interface OrionFunctionOptions {
@@ -42,6 +67,15 @@ export interface OrionFunctionOptions {
   readonly logRetention?: logs.RetentionDays;
   /** Variables added after `NODE_OPTIONS` (the environment contract of the function). */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * X-Ray tracing (`TracingConfig.Mode`). `ACTIVE` samples requests and lets the function's
+   * Powertools Tracer add subsegments; CDK then grants `xray:PutTraceSegments` and
+   * `xray:PutTelemetryRecords`. X-Ray does not trace functions fed by an MSK event source mapping
+   * ("Visualize Lambda function invocations using AWS X-Ray",
+   * https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html), so Kafka stages leave it unset.
+   * @default unset (no tracing)
+   */
+  readonly tracing?: lambda.Tracing;
 }
 
 /**
@@ -83,6 +117,7 @@ export function orionNodejsFunction(
     vpcSubnets: network.subnets,
     securityGroups: [network.functionsSecurityGroup],
     bundling: nodejsBundling(),
+    ...(options.tracing ? { tracing: options.tracing } : {}),
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       ...options.environment,

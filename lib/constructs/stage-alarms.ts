@@ -25,13 +25,8 @@
  * mapping writes there, so no broker-side metric is needed, and it is per mapping, which names
  * the topic that failed.
  */
-import {
-  aws_cloudwatch_actions as actions,
-  aws_cloudwatch as cloudwatch,
-  Duration,
-  type aws_sns as sns,
-} from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { aws_cloudwatch as cloudwatch, Duration, type aws_sns as sns } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import { functionNameOf } from '../../shared/pipeline/index.ts';
 import {
   mappingFailedRecords,
@@ -41,6 +36,7 @@ import {
   pipelineAgeP99,
   stageErrorRate,
 } from '../monitoring/stage-metrics.ts';
+import { AlarmSet } from './alarm-set.ts';
 import type { StageFunction } from './stage-function.ts';
 
 /** Minutes without a `PolledEventCount` data point after which a mapping counts as not polling. */
@@ -61,9 +57,7 @@ export interface StageAlarmsProps {
 }
 
 /** The alarms of a stage. */
-export class StageAlarms extends Construct {
-  readonly alarms: cloudwatch.Alarm[] = [];
-
+export class StageAlarms extends AlarmSet {
   constructor(scope: Construct, id: string, props: StageAlarmsProps) {
     super(scope, id);
     const { stageFunction } = props;
@@ -133,26 +127,6 @@ export class StageAlarms extends Construct {
       // The runtime publishes an age only for records it processed.
       treatMissingData: notBreaching,
     });
-    const action = new actions.SnsAction(props.topic);
-    for (const alarm of this.alarms) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
-  }
-
-  /** Adds an alarm; every caller states how missing data counts. */
-  private add(
-    id: string,
-    props: Omit<cloudwatch.AlarmProps, 'comparisonOperator' | 'treatMissingData'> & {
-      comparisonOperator?: cloudwatch.ComparisonOperator;
-      treatMissingData: cloudwatch.TreatMissingData;
-    },
-  ): void {
-    this.alarms.push(
-      new cloudwatch.Alarm(this, id, {
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        ...props,
-      }),
-    );
+    this.notify(props.topic);
   }
 }

@@ -14,7 +14,6 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  type EnvironmentBindings,
   type EventSourceMappingSpec,
   eventSourceMappingSettings,
   eventSourceMappingsOf,
@@ -26,30 +25,15 @@ import {
   writeTopicsOf,
 } from '../../shared/pipeline/index.ts';
 import { kafkaEventSourceMappingProps } from '../kafka/kafka-event-source-mapping.ts';
-import { orionNodejsFunction } from './orion-function.ts';
+import { orionNodejsFunction, type PipelineFunctionProps } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
-import type { OrionNetwork } from './orion-network.ts';
 
 /** Properties of {@link StageFunction}. */
-export interface StageFunctionProps {
-  readonly pipeline: PipelineDefinition;
+export interface StageFunctionProps extends PipelineFunctionProps {
   readonly stage: StageSpec;
   readonly cluster: OrionKafkaCluster;
-  readonly network: OrionNetwork;
-  /** Environment name, part of the function name (`orion-<env>-<infix><stage>`). */
-  readonly envName: string;
-  /** Repository root (`package-lock.json`, esbuild working directory). */
-  readonly projectRoot: string;
-  /** The stage handler, `<functions root>/<stage.functionDir>/handler.ts`. */
-  readonly entry: string;
-  /** The resources behind the stage's environment contract (Kafka, its stores). */
-  readonly bindings: Omit<EnvironmentBindings, 'envName'>;
-  /** @default 1024 (MB; CPU scales with memory) */
-  readonly memorySize?: number;
   /** @default 60 seconds */
   readonly timeout?: Duration;
-  /** @default 30 days */
-  readonly logRetention?: logs.RetentionDays;
   /** Provisioned poller group shared by the pipeline's mappings (EPU capacity). @default none */
   readonly pollerGroupName?: string;
 }

@@ -27,7 +27,23 @@ describe('readOrionConfig', () => {
       logRetentionDays: 30,
       keyspaceName: 'orion_dev',
       storageTtlDays: undefined,
+      keyspacesCapacity: { mode: 'on-demand' },
     });
+  });
+
+  it('reads the Keyspaces capacity as a word, as JSON over the defaults, and names the key when wrong', () => {
+    expect(read({ 'orion:keyspacesCapacity': 'provisioned' }).keyspacesCapacity).toMatchObject({
+      mode: 'provisioned',
+      write: { minimumUnits: 100, maximumUnits: 40_000 },
+    });
+    expect(
+      read({ 'orion:keyspacesCapacity': '{"mode":"provisioned","write":{"minimumUnits":500}}' })
+        .keyspacesCapacity,
+    ).toMatchObject({ mode: 'provisioned', write: { minimumUnits: 500, maximumUnits: 40_000 } });
+    expect(() => read({ 'orion:keyspacesCapacity': 'reserved' })).toThrow(/orion:keyspacesCapacity/);
+    expect(() =>
+      read({ 'orion:keyspacesCapacity': '{"mode":"provisioned","write":{"targetUtilizationPercent":95}}' }),
+    ).toThrow(/orion:keyspacesCapacity/);
   });
 
   it('reads string context values as given on the command line (-c key=value)', () => {

@@ -50,3 +50,26 @@ export function arnSuffixes(resource: unknown): string[] {
     return typeof last === 'string' ? last : JSON.stringify(last);
   });
 }
+
+/**
+ * A template value (an IAM resource, an ARN) as one readable string: `Ref`s become `<Name>`
+ * (`<AWS::Region>`), `Fn::GetAtt` `<Id.Attribute>`, the cluster name and UUID cut out of an ARN
+ * with `Fn::Select`/`Fn::Split` `<clusterName>` / `<clusterUuid>`, and `Fn::Join` joins them.
+ * @example renderValue(statement.Resource) // 'arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:topic/<clusterName>/<clusterUuid>/orders'
+ */
+export function renderValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `<${String(v.Ref)}>`;
+  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderValue).join(sep);
+  }
+  if ('Fn::Select' in v) {
+    const [index, list] = v['Fn::Select'] as [number, Record<string, unknown>];
+    if ('Fn::Split' in list && index === 1) return '<clusterName>';
+    if ('Fn::Split' in list && index === 2) return '<clusterUuid>';
+  }
+  return JSON.stringify(value);
+}
