@@ -1,0 +1,136 @@
+/**
+ * The fault runs' independent check: what hot storage holds (a full scan of every checked table,
+ * rows and distinct ids), and what the reject and dead-letter topics received during the scenario
+ * (original records, each counted once by where it was read from, so an at-least-once redelivery
+ * that rejects or dead-letters the same record twice is seen as a copy, not as a second record).
+ * It reads Cassandra and Kafka directly, never the main job's own lookups.
+ */
+import { createHash } from 'node:crypto';
+import type cassandra from 'cassandra-driver';
+import type { Kafka } from 'kafkajs';
+import {
+  type EndOffsets,
+  forEachRecordBetween,
+  recordsBetween,
+} from '../../../localstack/main-job/topic-window.ts';
+import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
+import { type DeadLetterPipeline, decodeDeadLetters } from '../../../shared/replay/decode.ts';
+import type { CheckedTable } from './fault-pipeline.ts';
+
+/** Rows and ids of one table. */
+export interface TableCount {
+  readonly table: string;
+  readonly rows: number;
+  /** Row count per id (an id with more than one row is a duplicate). */
+  readonly ids: ReadonlyMap<string, number>;
+}
+
+/**
+ * Empties the checked tables of the private stack, so that a scan sees the scenario's rows only.
+ * A table not created yet (first scenario) is skipped.
+ */
+export async function truncateTables(
+  client: cassandra.Client,
+  keyspace: string,
+  tables: readonly CheckedTable[],
+): Promise<void> {
+  for (const t of tables) {
+    try {
+      await client.execute(`TRUNCATE ${keyspace}.${t.name}`);
+    } catch (error) {
+      if (!/unconfigured table|does not exist|Keyspace .* does not exist/i.test(String(error))) throw error;
+    }
+  }
+}
+
+/**
+ * Scans a whole table for its id column: every row, and how many rows each id has.
+ * @example const { rows, ids } = await scanTable(client, 'orion_cdr', { name: 'cdr_by_id', idColumn: 'cdr_id' });
+ */
+export function scanTable(
+  client: cassandra.Client,
+  keyspace: string,
+  table: CheckedTable,
+): Promise<TableCount> {
+  const ids = new Map<string, number>();
+  let rows = 0;
+  return new Promise((resolve, reject) => {
+    client.eachRow(
+      `SELECT ${table.idColumn} FROM ${keyspace}.${table.name}`,
+      [],
+      { prepare: true, fetchSize: 5000, autoPage: true },
+      (_n, row) => {
+        rows++;
+        const id = String(row.get(table.idColumn));
+        ids.set(id, (ids.get(id) ?? 0) + 1);
+      },
+      (error) => (error ? reject(error) : resolve({ table: table.name, rows, ids })),
+    );
+  });
+}
+
+/** The identity of the generated record a dead letter (or reject) holds; see {@link tallyOriginals}. */
+function identityOf(letter: DeadLetter, entryTopics: ReadonlySet<string>): string {
+  const s = letter.source;
+  // Without source coordinates (an unknown format) the record is its own identity.
+  if (!s) return `${letter.at.topic}/${letter.at.partition}/${letter.at.offset}#${letter.index}`;
+  if (entryTopics.has(s.topic)) return `${s.topic}/${s.partition}/${s.offset}`;
+  const hash = createHash('sha1');
+  hash.update(letter.key ?? Buffer.alloc(0));
+  hash.update('\0');
+  hash.update(letter.value ?? Buffer.alloc(0));
+  return `${letter.stage ?? s.topic}:${hash.digest('hex')}`;
+}
+
+/** Original records a set of topics received between two snapshots. */
+export interface TopicTally {
+  /** Records written (a dead-letter record of AWS's format may hold several originals). */
+  readonly records: number;
+  /** Original records, each once (see {@link tallyOriginals} for how they are told apart). */
+  readonly distinct: number;
+  /** Originals beyond the first of the same record (redelivered copies). */
+  readonly copies: number;
+  /** Distinct originals by reason code. */
+  readonly byReason: Readonly<Record<string, number>>;
+  /** Distinct originals by the stage that failed (or `?`). */
+  readonly byStage: Readonly<Record<string, number>>;
+}
+
+/**
+ * Reads what `before → after` holds on each topic and counts its original records. An original
+ * read from an entry topic is identified by its coordinates there (one per generated record, even
+ * when two are byte for byte the same); one read from a later topic by the stage and its bytes,
+ * since a redelivery upstream may have written the same record twice to that topic, at two
+ * offsets (the stages' outputs are deterministic).
+ * @example await tallyOriginals(kafka, rejectedBefore, rejectedAfter, new Set(['cdr.raw.fr']), pipeline)
+ */
+export async function tallyOriginals(
+  kafka: Kafka,
+  before: EndOffsets,
+  after: EndOffsets,
+  entryTopics: ReadonlySet<string>,
+  pipeline: DeadLetterPipeline,
+): Promise<TopicTally> {
+  const seen = new Set<string>();
+  const byReason: Record<string, number> = {};
+  const byStage: Record<string, number> = {};
+  let originals = 0;
+  await forEachRecordBetween(kafka, before, after, (record) => {
+    for (const letter of decodeDeadLetters(record, pipeline)) {
+      originals++;
+      const id = identityOf(letter, entryTopics);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      byReason[letter.reason] = (byReason[letter.reason] ?? 0) + 1;
+      const stage = letter.stage ?? '?';
+      byStage[stage] = (byStage[stage] ?? 0) + 1;
+    }
+  });
+  return {
+    records: recordsBetween(before, after),
+    distinct: seen.size,
+    copies: originals - seen.size,
+    byReason,
+    byStage,
+  };
+}
