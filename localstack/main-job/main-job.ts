@@ -13,7 +13,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { Admin, Kafka } from 'kafkajs';
-import { createKafka } from '../../shared/kafka/client.ts';
+import { createKafka, FAILOVER_RETRY } from '../../shared/kafka/client.ts';
 import { applyTopics } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
 import { keyspaceNameOf } from '../../shared/pipeline/definition.ts';
@@ -147,7 +147,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
-  const kafka = createKafka({ brokers, auth: 'none', clientId: 'orion-main-job' });
+  // The job's own reads (lag, offsets, the lookup's topic reads) must outlive a broker failover
+  // like its producers do: kafkajs' default retries give up after ~9 s (the broker-kill fault run).
+  const kafka = createKafka({ brokers, auth: 'none', clientId: 'orion-main-job', retry: FAILOVER_RETRY });
   const admin = kafka.admin();
   await admin.connect();
   let stores: LocalRunStores | undefined;

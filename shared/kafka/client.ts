@@ -4,7 +4,7 @@
  * once per execution environment, connected lazily at first use, and rebuilt after a failure.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Admin, KafkaConfig, Producer, ProducerConfig } from 'kafkajs';
+import type { Admin, KafkaConfig, Producer, ProducerConfig, RetryOptions } from 'kafkajs';
 // kafkajs is CommonJS and Node's ESM loader cannot see all its named exports: use the default.
 import kafkajs from 'kafkajs';
 import SnappyCodec from 'kafkajs-snappy';
@@ -27,7 +27,23 @@ export interface KafkaClientOptions {
   readonly clientId: string;
   /** Receives kafkajs' WARN/ERROR lines; without it kafkajs is silent. */
   readonly logger?: Logger;
+  /**
+   * Retries of every request of the client (admin, consumers; a producer's own `retry` wins).
+   * {@link FAILOVER_RETRY} for a long-lived client that must outlive a broker failover.
+   * @default kafkajs' (5 retries, about 9 s of back-off): a missing broker fails fast
+   */
+  readonly retry?: RetryOptions;
 }
+
+/**
+ * Retries that ride out a leader failover: a SIGKILLed broker stays named leader until the
+ * controller fences it (the fault run `broker-kill` measured ~30 s on the local KRaft cluster, and
+ * a restart of the broker ~29 s more). kafkajs waits `initialRetryTime` (±20 %), then doubles it up
+ * to `maxRetryTime` per retry: 300 + 600 + … + 9.6 s + 4 × 10 s ≈ 59 s of back-off over 10
+ * retries, AWS's recommendation for MSK producers ("delivery.timeout.ms … 60 seconds or higher",
+ * "retry.backoff.ms … 200 ms" minimum, https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices-kafka-client.html).
+ */
+export const FAILOVER_RETRY: RetryOptions = { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 };
 
 /**
  * Registers the snappy and LZ4 codecs with kafkajs (which has neither built in). ORION's producers
@@ -52,6 +68,7 @@ export function kafkaConfig(options: KafkaClientOptions): KafkaConfig {
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     logLevel: options.logger ? logLevel.WARN : logLevel.NOTHING,
+    ...(options.retry ? { retry: options.retry } : {}),
     ...(options.logger ? { logCreator: kafkajsLogCreator(options.logger) } : {}),
   };
   if (options.auth === 'msk-iam') {
@@ -86,14 +103,9 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
  * which Kafka keeps idempotent batches in order), Java-compatible murmur2 partitioning so that a
  * key lands on the same partition whichever client produced it, topics never auto-created.
  *
- * Retries ride out a leader failover: a SIGKILLed broker stays named leader until the controller
- * fences it (the fault run `broker-kill` measured ~30 s on the local KRaft cluster), and the former
+ * Retries ride out a leader failover ({@link FAILOVER_RETRY}); the former
  * `{ retries: 5, maxRetryTime: 2 s }` (~3 s of back-off) gave up long before, so the generator's
- * `sendBatch` threw ECONNREFUSED. kafkajs waits `initialRetryTime` (±20 %), then doubles it up to
- * `maxRetryTime` per retry: 300 + 600 + … + 9.6 s + 4 × 10 s ≈ 59 s of back-off over 10 retries,
- * AWS's recommendation for MSK producers ("delivery.timeout.ms … 60 seconds or higher",
- * "retry.backoff.ms … 200 ms" minimum, https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices-kafka-client.html).
- * The Lambda stages are still bounded by their invocation: `createBatchProducer` races every batch
+ * `sendBatch` threw ECONNREFUSED. The Lambda stages are still bounded by their invocation: `createBatchProducer` races every batch
  * against `KAFKA_PRODUCE_TIMEOUT_MS` (10 s by default, below the functions' timeout) and resets the
  * connections when it wins, so a broker that stays away surfaces as failed records within the
  * invocation (the event source mapping retries them), never as a Lambda timeout.
@@ -103,7 +115,7 @@ export const PRODUCER_CONFIG: ProducerConfig = {
   maxInFlightRequests: 5,
   allowAutoTopicCreation: false,
   createPartitioner: Partitioners.DefaultPartitioner,
-  retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+  retry: FAILOVER_RETRY,
 };
 
 /** Lazily connected, reused Kafka clients of one execution environment. */

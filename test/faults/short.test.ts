@@ -28,7 +28,8 @@ const TEST_STACK = {
 } as const;
 let stack: FaultStack | undefined;
 let env: FaultEnvironment | undefined;
-const log = () => undefined;
+/** Quiet by default; `ORION_FAULTS_LOG=1` prints the main job's and the faults' lines. */
+const log = process.env.ORION_FAULTS_LOG ? (line: string) => console.log(line) : () => undefined;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
