@@ -5,7 +5,7 @@
  * the main job and the pipeline benchmark; what the records are is the module's business.
  */
 import type { Message, Producer } from 'kafkajs';
-import { createKafka, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
+import { createKafka, FAILOVER_RETRY, PRODUCER_CONFIG } from '../../shared/kafka/client.ts';
 import type { LoadRecord, LocalRunLoad } from '../../shared/pipeline/local-run.ts';
 
 /** Values above this are sent alone: the broker refuses records over `message.max.bytes` (1 MB by default). */
@@ -50,7 +50,13 @@ export interface GenerateReport {
  * @example await generateToKafka({ brokers: ['127.0.0.1:9092'], load, count: 1000, rate: 0, speed: 1 })
  */
 export async function generateToKafka(options: GenerateOptions): Promise<GenerateReport> {
-  const kafka = createKafka({ brokers: options.brokers, auth: 'none', clientId: 'orion-generate' });
+  // A load outlives a broker failover, as its producer's retries do (PRODUCER_CONFIG).
+  const kafka = createKafka({
+    brokers: options.brokers,
+    auth: 'none',
+    clientId: 'orion-generate',
+    retry: FAILOVER_RETRY,
+  });
   const producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
   const report: GenerateReport = {
@@ -106,10 +112,17 @@ async function produceChunk(
     }
     messages.push({ key: r.key, value: r.value });
   }
-  await producer.sendBatch({
-    acks: -1,
-    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-  });
+  try {
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`the generator's produce of ${records.length - large.length} records failed: ${reason}`, {
+      cause: error,
+    });
+  }
   const produced = records.filter((r) => bytesOf(r.value) <= LARGE_VALUE_BYTES);
   for (const r of large) {
     try {
