@@ -82,6 +82,11 @@ async function main(): Promise<number> {
       for (const pipeline of pipelines) {
         for (const name of scenarios) {
           log(`\n==== ${pipeline.definition.name} / ${name}: ${SCENARIO_HELP[name]}`);
+          const skipped = pipeline.skip?.[name];
+          if (skipped !== undefined) {
+            log(`   skipped for ${pipeline.definition.name}: ${skipped}`);
+            continue;
+          }
           const spec = scenarioSpec(name, pipeline, {
             profile,
             rate,

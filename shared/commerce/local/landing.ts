@@ -66,8 +66,16 @@ export const FOLLOWED_TOPICS: readonly string[] = [COMMERCE_TOPIC.payments, COMM
 export function landingIdOf(event: CommerceEvent): string {
   const { topic } = routeEvent(event);
   return topic === COMMERCE_TOPIC.userEvents
-    ? `${ACTIVITY}|${event.user_id}|${event.timestamp}|${event.event_id}`
+    ? activityLandingId(event.user_id, event.timestamp, event.event_id)
     : `${topic}|${event.event_id}`;
+}
+
+/**
+ * The tracking id of a user event from what its activity row holds (user, event time, event id).
+ * @example activityLandingId('100042', 1767225600000, '0b1d…') // 'activity|100042|1767225600000|0b1d…'
+ */
+export function activityLandingId(userId: string, timestampMs: number, eventId: string): string {
+  return `${ACTIVITY}|${userId}|${timestampMs}|${eventId}`;
 }
 
 /**

@@ -15,15 +15,9 @@ import {
 } from '../../../localstack/main-job/topic-window.ts';
 import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
 import { type DeadLetterPipeline, decodeDeadLetters } from '../../../shared/replay/decode.ts';
-import type { CheckedTable } from './fault-pipeline.ts';
+import type { CheckedTable, TableCount } from './fault-pipeline.ts';
 
-/** Rows and ids of one table. */
-export interface TableCount {
-  readonly table: string;
-  readonly rows: number;
-  /** Row count per id (an id with more than one row is a duplicate). */
-  readonly ids: ReadonlyMap<string, number>;
-}
+export type { TableCount } from './fault-pipeline.ts';
 
 /**
  * Empties the checked tables of the private stack, so that a scan sees the scenario's rows only.
@@ -54,14 +48,16 @@ export function scanTable(
 ): Promise<TableCount> {
   const ids = new Map<string, number>();
   let rows = 0;
+  const columns = table.idOf?.columns ?? [table.idColumn];
+  const idOf = table.idOf?.id ?? ((row: cassandra.types.Row) => String(row.get(table.idColumn)));
   return new Promise((resolve, reject) => {
     client.eachRow(
-      `SELECT ${table.idColumn} FROM ${keyspace}.${table.name}`,
+      `SELECT ${columns.join(', ')} FROM ${keyspace}.${table.name}`,
       [],
       { prepare: true, fetchSize: 5000, autoPage: true },
       (_n, row) => {
         rows++;
-        const id = String(row.get(table.idColumn));
+        const id = idOf(row);
         ids.set(id, (ids.get(id) ?? 0) + 1);
       },
       (error) => (error ? reject(error) : resolve({ table: table.name, rows, ids })),
@@ -133,4 +129,60 @@ export async function tallyOriginals(
     byReason,
     byStage,
   };
+}
+
+/** A place's count and the expected ids it holds. */
+export interface HeldCount {
+  readonly count: TableCount;
+  /** @default every expected id */
+  readonly holds?: (id: string) => boolean;
+}
+
+/** What the places hold of the expected ids, together. */
+export interface StoredCheck {
+  /** Rows beyond one per id, over every place. */
+  readonly duplicates: number;
+  /** Rows (per place) of ids the run never expected. */
+  readonly extra: number;
+  /** Expected ids a place holds but has no row for, by place. */
+  readonly missingIn: Readonly<Record<string, number>>;
+  /** Expected ids found in every place that holds them (an id no place holds is not stored). */
+  readonly stored: ReadonlyMap<string, true>;
+  /** Copies no duplicate by design (see `TableCount.copies`), by place with any. */
+  readonly copiesIn: Readonly<Record<string, number>>;
+}
+
+/**
+ * Holds the places' counts against the expected ids: each expected id must have exactly one row in
+ * every place that holds it, and at least one place must hold it.
+ * @example checkStored(new Set(['a']), [{ count: { table: 't', rows: 1, ids: new Map([['a', 1]]) } }]).stored.size // 1
+ */
+export function checkStored(
+  expected: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+  places: readonly HeldCount[],
+): StoredCheck {
+  let duplicates = 0;
+  let extra = 0;
+  const missingIn: Record<string, number> = {};
+  const copiesIn: Record<string, number> = {};
+  const heldSomewhere = new Set<string>();
+  const stored = new Map<string, true>();
+  for (const id of expected.keys()) stored.set(id, true);
+  for (const { count, holds } of places) {
+    duplicates += count.rows - count.ids.size;
+    if (count.copies) copiesIn[count.table] = count.copies;
+    for (const id of count.ids.keys()) if (!expected.has(id)) extra++;
+    let missing = 0;
+    for (const id of expected.keys()) {
+      if (holds && !holds(id)) continue;
+      heldSomewhere.add(id);
+      if (!count.ids.has(id)) {
+        missing++;
+        stored.delete(id);
+      }
+    }
+    missingIn[count.table] = missing;
+  }
+  for (const id of stored.keys()) if (!heldSomewhere.has(id)) stored.delete(id);
+  return { duplicates, extra, missingIn, stored, copiesIn };
 }

@@ -10,7 +10,7 @@
 import type cassandra from 'cassandra-driver';
 import type { Admin, Kafka } from 'kafkajs';
 import { MAIN_JOB_DEFAULTS, runMainJob } from '../../../localstack/main-job/main-job.ts';
-import type { MainJobReport } from '../../../localstack/main-job/report.ts';
+import { type MainJobReport, recordsIn } from '../../../localstack/main-job/report.ts';
 import { type EndOffsets, endOffsets, recordsBetween } from '../../../localstack/main-job/topic-window.ts';
 import { createKafka } from '../../../shared/kafka/client.ts';
 import { keyspaceNameOf } from '../../../shared/pipeline/definition.ts';
@@ -19,7 +19,7 @@ import type { LocalRunLoad } from '../../../shared/pipeline/local-run.ts';
 import { createCassandraClient } from '../../../shared/storage/cassandra/client.ts';
 import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
 import { DEFAULT_KEYSPACE } from '../../../shared/storage/cassandra/keyspace.ts';
-import { scanTable, tallyOriginals, truncateTables } from './accounting.ts';
+import { checkStored, scanTable, tallyOriginals, truncateTables } from './accounting.ts';
 import type { FaultPipeline } from './fault-pipeline.ts';
 import { observedDefinition, setRunObserver } from './observed-local-run.ts';
 import type { FaultStack } from './private-stack.ts';
@@ -154,9 +154,11 @@ async function mainJob(
   pipeline: FaultPipeline,
   spec: Pick<ScenarioSpec, 'count' | 'rate' | 'invalidRatio' | 'seed'>,
   log: (line: string) => void,
+  loadOptions: Readonly<Record<string, string>> = {},
 ): Promise<MainJobReport> {
   return runMainJob({
     ...MAIN_JOB_DEFAULTS,
+    loadOptions,
     pipeline: await observedDefinition(pipeline.definition),
     pipelineModule: pipeline.module,
     count: spec.count,
@@ -235,6 +237,10 @@ export async function runScenario(
   const definition = pipeline.definition;
   const keyspace = keyspaceOf(pipeline);
   await withCassandra((c) => truncateTables(c, keyspace, pipeline.tables));
+  const terminals = (pipeline.terminals ?? []).map((terminal) => terminal({ kafka, admin }));
+  // A seed of its own per scenario where the stores keep ids a TRUNCATE does not clear.
+  const seed = spec.seed ?? (pipeline.reseedEachScenario ? Date.now() % 2_147_483_647 : undefined);
+  const run = seed === undefined ? spec : { ...spec, seed };
   const rejectTopics = [definition.rejectTopic];
   const dlqTopics = definition.deadLetterTopics;
   // Backlog of earlier scenarios is drained by the main job before its window: these snapshots
@@ -256,8 +262,12 @@ export async function runScenario(
   };
   let workers: StageWorkerMap | undefined;
   let windowOpened!: () => void;
+  let windowIsOpen = false;
   const windowOpen = new Promise<void>((r) => {
-    windowOpened = r;
+    windowOpened = () => {
+      windowIsOpen = true;
+      r();
+    };
   });
   let fault: Promise<FaultOutcome | undefined> = Promise.resolve(undefined);
   const timeline = startTimeline({
@@ -277,6 +287,7 @@ export async function runScenario(
       rejectedFrom = await endOffsets(admin, rejectTopics);
       dlqFrom = await endOffsets(admin, dlqTopics);
       entryFrom = await endOffsets(admin, entryTopics);
+      for (const t of terminals) await t.windowOpen();
       workers = new StageWorkerMap(definition.stages.map((s) => s.name));
       windowOpened();
     },
@@ -314,13 +325,14 @@ export async function runScenario(
   let outcome: FaultOutcome | undefined;
   try {
     report = await phase(spec.name, 'main job', () =>
-      withWorkerEnv(spec.workerEnv, () => mainJob(pipeline, spec, log)),
+      withWorkerEnv(spec.workerEnv, () => mainJob(pipeline, run, log)),
     );
     outcome = await fault;
   } catch (error) {
     generationOver = true;
     release();
-    await fault.catch(() => undefined);
+    // A main job that failed before its window opened (or in the opening) never starts the fault.
+    if (windowIsOpen) await fault.catch(() => undefined);
     await timeline.stop();
     // A main job that failed mid-run (its generation, say) leaves its stage workers running, and
     // they would hold the consumer groups' partitions in the next scenario: end them (this
@@ -385,7 +397,7 @@ export async function runScenario(
   if (replays.length > 0) {
     log(`== ${spec.name}: draining the replayed records`);
     const drain = await phase(spec.name, 'drain after the replay', () =>
-      mainJob(pipeline, { ...spec, count: 0 }, log),
+      mainJob(pipeline, { ...run, count: 0 }, log, pipeline.drainLoadOptions),
     );
     if (drain.stalled) notes.push('the drain after the replay stalled');
   }
@@ -398,27 +410,18 @@ export async function runScenario(
   const rejected = await tallyOriginals(kafka, rejectedFrom, rejectedAfter, entrySet, definition);
   const deadLetters = await tallyOriginals(kafka, dlqFrom, dlqAfterRun, entrySet, definition);
   const lateDeadLetters = recordsBetween(dlqAfterRun, dlqAfter);
-  const tables = await withCassandra((c) =>
-    Promise.all(pipeline.tables.map((t) => scanTable(c, keyspace, t))),
-  );
   const expected = load.expected;
-  let duplicates = 0;
-  let extra = 0;
-  const missingIn: Record<string, number> = {};
-  const storedEverywhere = new Map<string, true>();
-  for (const id of expected.keys()) storedEverywhere.set(id, true);
-  for (const t of tables) {
-    duplicates += t.rows - t.ids.size;
-    let missing = 0;
-    for (const id of t.ids.keys()) if (!expected.has(id)) extra++;
-    for (const id of expected.keys()) {
-      if (!t.ids.has(id)) {
-        missing++;
-        storedEverywhere.delete(id);
-      }
-    }
-    missingIn[t.table] = missing;
-  }
+  const tables = [
+    ...(await withCassandra((c) =>
+      Promise.all(
+        pipeline.tables.map(async (t) => ({ count: await scanTable(c, keyspace, t), holds: t.holds })),
+      ),
+    )),
+    ...(await Promise.all(
+      terminals.map(async (t) => ({ count: await t.scan(expected), holds: (id: string) => t.holds(id) })),
+    )),
+  ];
+  const { duplicates, extra, missingIn, stored: storedEverywhere, copiesIn } = checkStored(expected, tables);
   const storedIds = storedEverywhere.size;
   const stored = storedIds + load.duplicatesAmong(storedEverywhere);
   // The replay republishes every original a dead-letter topic holds, copies included: the
@@ -429,7 +432,8 @@ export async function runScenario(
   const waiting = deadLetters.distinct - replayed + lateDeadLetters;
   const missingIds = expected.size - storedIds;
   const lost = Math.max(0, missingIds - waiting);
-  const generated = report.generated;
+  // Generated on Kafka, plus what the load's HTTP driver entered (orders the ORDER API accepted).
+  const generated = recordsIn(report);
   const exact =
     generated === stored + rejected.distinct + (deadLetters.distinct - replayed) &&
     duplicates + extra === 0 &&
@@ -443,13 +447,15 @@ export async function runScenario(
     notes.push(
       `${rejected.copies} rejected record(s) written twice (at-least-once redelivery), counted once`,
     );
+  for (const [place, copies] of Object.entries(copiesIn))
+    notes.push(`${copies} record copies on ${place} (an at-least-once topic; counted once)`);
   if (deadLetters.copies > 0) notes.push(`${deadLetters.copies} dead letter(s) written twice, counted once`);
   if (replayedOnTopics.records !== replayedOnTopics.distinct)
     notes.push(
       `${replayedOnTopics.records - replayedOnTopics.distinct} replayed record(s) republished twice`,
     );
-  if (entryRecords !== generated)
-    notes.push(`the entry topics received ${entryRecords} records for ${generated} generated`);
+  if (entryRecords !== report.generated)
+    notes.push(`the entry topics received ${entryRecords} records for ${report.generated} generated`);
   if (lateDeadLetters > 0) notes.push(`${lateDeadLetters} record(s) dead-lettered again after the replay`);
   if (report.stalled) notes.push('the main job stalled');
   return {
@@ -467,9 +473,16 @@ export async function runScenario(
     notes,
     details: {
       refusedByBroker: report.refusedByBroker,
+      ...(report.drive ? { enteredByHttp: report.drive.entered, sentByHttp: report.drive.sent } : {}),
       expectedByOutcome: report.expectedByOutcome,
       expectedIds: expected.size,
-      rowsPerTable: Object.fromEntries(tables.map((t) => [t.table, { rows: t.rows, ids: t.ids.size }])),
+      seed: run.seed,
+      rowsPerTable: Object.fromEntries(
+        tables.map(({ count: t }) => [
+          t.table,
+          { rows: t.rows, ids: t.ids.size, ...(t.copies ? { copies: t.copies } : {}) },
+        ]),
+      ),
       missingIn,
       extraRows: extra,
       rejectedRecords: rejected.records,
