@@ -48,7 +48,11 @@ export async function waitForTopics(
       const ready =
         metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0));
       if (ready) {
-        await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+        await leadersAnswer(
+          admin,
+          topics,
+          Math.min(LIST_OFFSETS_ATTEMPT_MS, Math.max(1_000, deadline - Date.now())),
+        );
         return;
       }
     } catch (error) {
@@ -60,6 +64,37 @@ export async function waitForTopics(
         `Topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`,
       );
     await sleep(200);
+  }
+}
+
+/** How long one round of ListOffsets may take before the wait tries again. */
+const LIST_OFFSETS_ATTEMPT_MS = 5_000;
+
+/**
+ * One ListOffsets per topic, one topic after the other, within `timeoutMs`. Not in parallel: 15
+ * concurrent `fetchTopicOffsets` of one kafkajs admin, each refreshing the metadata of its target
+ * topic, never settled on a fresh 3-broker cluster (the fault runs hung there for minutes); and
+ * bounded, so a call that hangs all the same becomes a retryable error of the wait's loop.
+ */
+async function leadersAnswer(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new kafkajs.KafkaJSError(`ListOffsets not answered within ${timeoutMs} ms`, { retriable: true }),
+        ),
+      timeoutMs,
+    );
+  });
+  const answered = (async () => {
+    for (const topic of topics) await admin.fetchTopicOffsets(topic);
+  })();
+  answered.catch(() => undefined); // a late failure after the deadline is not unhandled
+  try {
+    await Promise.race([answered, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
