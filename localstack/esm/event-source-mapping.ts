@@ -41,6 +41,30 @@ export interface StartMappingOptions extends EmulatorOptions {
 export const LOCAL_CLUSTER_ARN =
   'arn:aws:kafka:us-east-1:000000000000:cluster/orion-local/00000000-0000-0000-0000-000000000000-1';
 
+/** What names a mapping's counters: its stage, topic, consumer group and poller count. */
+export type MappingIdentity = Pick<MappingCounters, 'stage' | 'topic' | 'consumerGroupId' | 'pollers'>;
+
+/**
+ * A mapping's counters before its first fetch: every count at zero.
+ * @example emptyMappingCounters({ stage: 'validation', topic, consumerGroupId, pollers: 1 }).recordsIn // 0
+ */
+export function emptyMappingCounters(identity: MappingIdentity): MappingCounters {
+  return {
+    ...identity,
+    recordsIn: 0,
+    recordsSucceeded: 0,
+    recordsOnFailure: 0,
+    recordsPending: 0,
+    invocations: 0,
+    functionErrors: 0,
+    partialFailures: 0,
+    retries: 0,
+    bisects: 0,
+    commits: 0,
+    invocationMs: 0,
+  };
+}
+
 /**
  * Starts a mapping's pollers.
  * @example const esm = await startEventSourceMapping({ kafka, brokers, stage: 'validation', config, handler, producer });
@@ -55,23 +79,12 @@ export async function startEventSourceMapping(
       `pollers for ${config.topic} must be 1–${config.provisionedPollers.maximum} (MaximumPollers), got ${pollerCount}`,
     );
   }
-  const counters: MappingCounters = {
+  const counters = emptyMappingCounters({
     stage: options.stage,
     topic: config.topic,
     consumerGroupId: config.consumerGroupId,
     pollers: pollerCount,
-    recordsIn: 0,
-    recordsSucceeded: 0,
-    recordsOnFailure: 0,
-    recordsPending: 0,
-    invocations: 0,
-    functionErrors: 0,
-    partialFailures: 0,
-    retries: 0,
-    bisects: 0,
-    commits: 0,
-    invocationMs: 0,
-  };
+  });
   const source = { bootstrapServers: options.brokers.join(','), eventSourceArn: LOCAL_CLUSTER_ARN };
   const sendToOnFailure = onFailureSender(options, source);
   const pollers = Array.from(

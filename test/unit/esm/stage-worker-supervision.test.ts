@@ -4,6 +4,7 @@
  * stage's figures stay cumulative across restarts.
  */
 import { describe, expect, it } from 'vitest';
+import { emptyMappingCounters } from '../../../localstack/esm/event-source-mapping.ts';
 import {
   DEFAULT_RESTART_POLICY,
   mergeMappingCounters,
@@ -52,21 +53,12 @@ describe('restartDelayMs', () => {
 });
 
 const mapping = (topic: string, counts: Partial<MappingCounters>): MappingCounters => ({
-  stage: 'validation',
-  topic,
-  consumerGroupId: `orion-cdr-validation.${topic}`,
-  pollers: 1,
-  recordsIn: 0,
-  recordsSucceeded: 0,
-  recordsOnFailure: 0,
-  recordsPending: 0,
-  invocations: 0,
-  functionErrors: 0,
-  partialFailures: 0,
-  retries: 0,
-  bisects: 0,
-  commits: 0,
-  invocationMs: 0,
+  ...emptyMappingCounters({
+    stage: 'validation',
+    topic,
+    consumerGroupId: `orion-cdr-validation.${topic}`,
+    pollers: 1,
+  }),
   ...counts,
 });
 
