@@ -100,6 +100,62 @@ export function onFailureTopicOf(
 }
 
 /**
+ * The batching and retry settings of a mapping that Kafka and DynamoDB Streams mappings share,
+ * with the same `CreateEventSourceMapping` names and ranges.
+ */
+export type MappingBatchRetrySettings = Pick<
+  EventSourceMappingSettings,
+  | 'batchSize'
+  | 'maximumBatchingWindowInSeconds'
+  | 'startingPosition'
+  | 'maximumRetryAttempts'
+  | 'maximumRecordAgeInSeconds'
+  | 'bisectBatchOnFunctionError'
+  | 'functionResponseTypes'
+>;
+
+/**
+ * A stage's batching and retry settings, from its definition (a Kafka or a stream stage).
+ * @example batchRetrySettingsOf(stage).functionResponseTypes // ['ReportBatchItemFailures']
+ */
+export function batchRetrySettingsOf(
+  stage: Pick<StageSpec, 'batchSize' | 'maximumBatchingWindowInSeconds' | 'startingPosition' | 'retry'>,
+): MappingBatchRetrySettings {
+  return {
+    batchSize: stage.batchSize,
+    maximumBatchingWindowInSeconds: stage.maximumBatchingWindowInSeconds,
+    startingPosition: stage.startingPosition,
+    maximumRetryAttempts: stage.retry.maximumRetryAttempts,
+    maximumRecordAgeInSeconds: stage.retry.maximumRecordAgeInSeconds,
+    bisectBatchOnFunctionError: stage.retry.bisectBatchOnFunctionError,
+    functionResponseTypes: stage.retry.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+  };
+}
+
+/**
+ * Checks the batching and retry settings against the ranges AWS accepts for Kafka and DynamoDB
+ * Streams mappings alike (BatchSize 1–10 000, window 0–300 s, retries -1 or 0–10 000, record age
+ * -1 or 60–604 800 s); throws {@link EventSourceMappingSettingError} naming the property.
+ * @example validateBatchRetrySettings('orion-dev-fn/orders', { ...settings, batchSize: 0 }) // throws "BatchSize: …"
+ */
+export function validateBatchRetrySettings(
+  where: string,
+  settings: Pick<
+    MappingBatchRetrySettings,
+    'batchSize' | 'maximumBatchingWindowInSeconds' | 'maximumRetryAttempts' | 'maximumRecordAgeInSeconds'
+  >,
+): void {
+  inRange(where, 'BatchSize', settings.batchSize, 1, 10_000);
+  inRange(where, 'MaximumBatchingWindowInSeconds', settings.maximumBatchingWindowInSeconds, 0, 300);
+  if (settings.maximumRetryAttempts !== -1) {
+    inRange(where, 'MaximumRetryAttempts', settings.maximumRetryAttempts, 0, 10_000);
+  }
+  if (settings.maximumRecordAgeInSeconds !== -1) {
+    inRange(where, 'MaximumRecordAgeInSeconds', settings.maximumRecordAgeInSeconds, 60, 604_800);
+  }
+}
+
+/**
  * The validated settings of one mapping of `stage`, taken from the pipeline definition.
  * `overrides` (tests, the emulator's knobs) are validated like the rest.
  *
@@ -116,13 +172,7 @@ export function eventSourceMappingSettings(
     functionName: options.functionName,
     topic: mapping.topic,
     consumerGroupId: mapping.consumerGroupId,
-    batchSize: stage.batchSize,
-    maximumBatchingWindowInSeconds: stage.maximumBatchingWindowInSeconds,
-    startingPosition: stage.startingPosition,
-    maximumRetryAttempts: stage.retry.maximumRetryAttempts,
-    maximumRecordAgeInSeconds: stage.retry.maximumRecordAgeInSeconds,
-    bisectBatchOnFunctionError: stage.retry.bisectBatchOnFunctionError,
-    functionResponseTypes: stage.retry.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+    ...batchRetrySettingsOf(stage),
     onFailureDestination: kafkaDestination(stage.onFailureTopic),
     provisionedPollers: stage.pollers,
     ...options.overrides,
@@ -137,14 +187,7 @@ export function validateEventSourceMappingSettings(
   settings: EventSourceMappingSettings,
 ): EventSourceMappingSettings {
   const where = `${settings.functionName}/${settings.topic}`;
-  inRange(where, 'BatchSize', settings.batchSize, 1, 10_000);
-  inRange(where, 'MaximumBatchingWindowInSeconds', settings.maximumBatchingWindowInSeconds, 0, 300);
-  if (settings.maximumRetryAttempts !== -1) {
-    inRange(where, 'MaximumRetryAttempts', settings.maximumRetryAttempts, 0, 10_000);
-  }
-  if (settings.maximumRecordAgeInSeconds !== -1) {
-    inRange(where, 'MaximumRecordAgeInSeconds', settings.maximumRecordAgeInSeconds, 60, 604_800);
-  }
+  validateBatchRetrySettings(where, settings);
   const { minimum, maximum } = settings.provisionedPollers;
   inRange(where, 'ProvisionedPollerConfig.MinimumPollers', minimum, 1, 200);
   inRange(where, 'ProvisionedPollerConfig.MaximumPollers', maximum, 1, 2_000);

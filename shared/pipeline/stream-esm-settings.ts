@@ -30,7 +30,7 @@
  * maps these settings to the L1 resource instead.
  */
 import { EventSourceMappingSettingError } from './errors.ts';
-import { inRange } from './esm-settings.ts';
+import { batchRetrySettingsOf, inRange, validateBatchRetrySettings } from './esm-settings.ts';
 import type { StartingPosition, StreamStageSpec } from './types.ts';
 
 /** `FunctionResponseTypes` values of a stream mapping. */
@@ -86,13 +86,7 @@ export function streamStageMappingSettings(
 ): StreamMappingSettings {
   return validateStreamMappingSettings(
     {
-      batchSize: stage.batchSize,
-      maximumBatchingWindowInSeconds: stage.maximumBatchingWindowInSeconds,
-      startingPosition: stage.startingPosition,
-      maximumRetryAttempts: stage.retry.maximumRetryAttempts,
-      maximumRecordAgeInSeconds: stage.retry.maximumRecordAgeInSeconds,
-      bisectBatchOnFunctionError: stage.retry.bisectBatchOnFunctionError,
-      functionResponseTypes: stage.retry.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+      ...batchRetrySettingsOf(stage),
       parallelizationFactor:
         stage.parallelizationFactor ?? DYNAMODB_STREAM_MAPPING_DEFAULTS.parallelizationFactor,
       ...overrides,
@@ -118,14 +112,7 @@ export function validateStreamMappingSettings<S extends StreamMappingSettings>(
       `${where}: must be TRIM_HORIZON or LATEST for DynamoDB Streams, got ${position}`,
     );
   }
-  inRange(where, 'BatchSize', settings.batchSize, 1, 10_000);
-  inRange(where, 'MaximumBatchingWindowInSeconds', settings.maximumBatchingWindowInSeconds, 0, 300);
-  if (settings.maximumRetryAttempts !== -1) {
-    inRange(where, 'MaximumRetryAttempts', settings.maximumRetryAttempts, 0, 10_000);
-  }
-  if (settings.maximumRecordAgeInSeconds !== -1) {
-    inRange(where, 'MaximumRecordAgeInSeconds', settings.maximumRecordAgeInSeconds, 60, 604_800);
-  }
+  validateBatchRetrySettings(where, settings);
   inRange(where, 'ParallelizationFactor', settings.parallelizationFactor, 1, 10);
   for (const type of settings.functionResponseTypes) {
     const name: string = type;
