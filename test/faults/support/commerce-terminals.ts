@@ -92,15 +92,22 @@ export const commerceTopicTerminal: Terminal = ({ kafka, admin }): TerminalCheck
   const rejectTopic = COMMERCE_PIPELINE.rejectTopic;
   const topics = [...LANDING_TOPICS, rejectTopic];
   let opened: TopicOffsets | undefined;
+  // One topic after the other: parallel offset requests on just-created topics of a three-broker
+  // cluster have been seen never to settle (see waitForTopics).
+  const ends = async (): Promise<TopicOffsets> => {
+    const all = new Map<string, ReadonlyMap<number, number>>();
+    for (const topic of topics) for (const [t, o] of await topicEnds(admin, [topic])) all.set(t, o);
+    return all;
+  };
   return {
     name: LANDING_TOPICS.join('+'),
     holds: (id) => kindOf(id) === 'topic',
     async windowOpen() {
-      opened = await topicEnds(admin, topics);
+      opened = await ends();
     },
     async scan() {
       if (!opened) throw new Error('the topic terminal was scanned before its window opened');
-      const closed = await topicEnds(admin, topics);
+      const closed = await ends();
       const rejected = new Set<string>();
       await readWindow(kafka, rejectTopic, opened, closed, (record) => {
         for (const letter of decodeDeadLetters(record, COMMERCE_PIPELINE)) {
