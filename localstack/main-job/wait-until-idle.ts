@@ -4,8 +4,9 @@
  * row — while showing live progress; gives up when nothing moved for a while.
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { isRetryable } from '../../shared/kafka/errors.ts';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
-import { readLag } from '../esm/lag.ts';
+import { type PartitionLag, readLag } from '../esm/lag.ts';
 import type { RunningPipeline } from '../esm/pipeline.ts';
 import type { PipelineFunctionCounters, RunningPipelineFunctions } from '../esm/pipeline-functions.ts';
 import { lagPerStage, type ProgressView } from './progress.ts';
@@ -65,13 +66,28 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
   let quietPolls = 0;
   let lastMovedAt = Date.now();
   let lastSignature = '';
+  let unreadableSince: number | undefined;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, watch.pollMs ?? 1_000));
-    const [lag, rejectedNow, dlqNow] = await Promise.all([
-      readLag(watch.kafka, watch.admin, watch.definition.stages, { withAge: false }),
-      endOffsets(watch.admin, [watch.definition.rejectTopic]),
-      endOffsets(watch.admin, watch.definition.deadLetterTopics),
-    ]);
+    let read: [PartitionLag[], EndOffsets, EndOffsets];
+    try {
+      read = await Promise.all([
+        readLag(watch.kafka, watch.admin, watch.definition.stages, { withAge: false }),
+        endOffsets(watch.admin, [watch.definition.rejectTopic]),
+        endOffsets(watch.admin, watch.definition.deadLetterTopics),
+      ]);
+      unreadableSince = undefined;
+    } catch (error) {
+      // kafkajs' admin gives up on a broker that is away without retrying (fetchTopicOffsets
+      // bails on a connection error, fetchOffsets has no retry at all): a broker failover
+      // skips these polls instead of failing the run, for as long as a stall would be allowed.
+      if (!isRetryable(error)) throw error;
+      unreadableSince ??= Date.now();
+      if (Date.now() - unreadableSince > watch.stallTimeoutMs) throw error;
+      quietPolls = 0;
+      continue;
+    }
+    const [lag, rejectedNow, dlqNow] = read;
     const { generated, generating } = watch.producer();
     const stages = watch.pipeline.stageTotals();
     const lagByStage = lagPerStage(lag);
