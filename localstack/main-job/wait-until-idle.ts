@@ -84,6 +84,10 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
       if (!isRetryable(error)) throw error;
       unreadableSince ??= Date.now();
       if (Date.now() - unreadableSince > watch.stallTimeoutMs) throw error;
+      // The admin would keep asking the former leader (NOT_LEADER_OR_FOLLOWER) until its metadata
+      // expires (kafkajs' metadataMaxAge, 5 min); listGroups is the read-only admin call that
+      // refreshes it first.
+      await watch.admin.listGroups().catch(() => undefined);
       quietPolls = 0;
       continue;
     }

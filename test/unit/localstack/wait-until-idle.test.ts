@@ -12,6 +12,7 @@ import { waitUntilIdle } from '../../../localstack/main-job/wait-until-idle.ts';
 import { TOY_PIPELINE } from '../../fixtures/toy-pipeline/pipeline.ts';
 
 /** A cluster where every topic has one empty partition; `fail(call)` may throw instead. */
+let refreshes = 0;
 function fakeAdmin(fail: (call: number) => Error | undefined): Admin {
   let calls = 0;
   const guard = () => {
@@ -29,6 +30,10 @@ function fakeAdmin(fail: (call: number) => Error | undefined): Admin {
     },
     fetchOffsets: async ({ topics }: { topics: string[] }) =>
       topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '0' }] })),
+    listGroups: async () => {
+      refreshes++;
+      return { groups: [] };
+    },
   } as unknown as Admin;
 }
 
@@ -61,8 +66,10 @@ describe('waitUntilIdle', () => {
       fakeAdmin((call) => (call <= 12 ? connectionRefused() : undefined)),
       10_000,
     );
+    refreshes = 0;
     await expect(w.run()).resolves.toBe(true);
     expect(w.shown.length).toBeGreaterThanOrEqual(2); // the polls after the outage
+    expect(refreshes).toBeGreaterThan(0); // the admin's metadata refreshed after a failed poll
   });
 
   it('fails when the broker stays away longer than the stall timeout', async () => {
