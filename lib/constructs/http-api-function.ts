@@ -42,13 +42,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  functionNameOf,
   type HttpApiSpec,
   httpApiEnvironment,
   type PipelineDefinition,
 } from '../../shared/pipeline/index.ts';
 import type { HttpApiStageRef } from '../monitoring/function-metrics.ts';
-import { orionNodejsFunction, type PipelineFunctionProps } from './orion-function.ts';
+import { type PipelineFunctionProps, pipelineNodejsFunction } from './orion-function.ts';
 
 /** The variable an HTTP API's function reads its largest accepted body (bytes) from. */
 export const HTTP_MAX_BODY_BYTES_VARIABLE = 'ORION_HTTP_MAX_BODY_BYTES';
@@ -108,21 +107,15 @@ export class HttpApiFunction extends Construct {
     const { pipeline, api } = props;
     this.pipeline = pipeline;
     this.spec = api;
-    const functionName = functionNameOf(pipeline, api.name, props.envName);
-    const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
-      functionName,
+    const { fn, logGroup, functionName } = pipelineNodejsFunction(this, props, {
+      name: api.name,
       description: api.description,
-      projectRoot: props.projectRoot,
-      entry: props.entry,
-      network: props.network,
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(10),
-      logRetention: props.logRetention,
+      defaultTimeout: Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
-      environment: {
-        ...httpApiEnvironment(pipeline, api, { ...props.bindings, envName: props.envName }),
+      environment: (bindings) => ({
+        ...httpApiEnvironment(pipeline, api, bindings),
         [HTTP_MAX_BODY_BYTES_VARIABLE]: String(api.maxBodyBytes),
-      },
+      }),
     });
     this.function = fn;
     this.logGroup = logGroup;

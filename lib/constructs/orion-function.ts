@@ -14,6 +14,7 @@ import {
   RemovalPolicy,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { functionNameOf } from '../../shared/pipeline/definition.ts';
 import type { EnvironmentBindings } from '../../shared/pipeline/environment.ts';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { nodejsBundling } from './bundling.ts';
@@ -124,4 +125,48 @@ export function orionNodejsFunction(
     },
   });
   return { fn, logGroup };
+}
+
+/** What a pipeline function construct adds to its {@link PipelineFunctionProps}. */
+export interface PipelineFunctionOptions
+  extends Pick<OrionFunctionOptions, 'description' | 'reservedConcurrentExecutions' | 'tracing'> {
+  /** The stage's or API's name in the definition (the function is `functionNameOf(pipeline, name)`). */
+  readonly name: string;
+  /** The construct's timeout when `props.timeout` is unset. */
+  readonly defaultTimeout: Duration;
+  /** The function's environment contract, from the props' bindings and environment name. */
+  readonly environment: (bindings: EnvironmentBindings) => Readonly<Record<string, string>>;
+}
+
+/**
+ * The NodejsFunction of a pipeline function construct (Kafka stage, HTTP API, stream stage) from
+ * its props: named `functionNameOf(pipeline, name, envName)`, 1024 MB unless `memorySize` says
+ * otherwise, `timeout` or the construct's default; ids `Function` and `Logs` in `scope`, as
+ * {@link orionNodejsFunction}.
+ * @example
+ * const { fn, functionName } = pipelineNodejsFunction(this, props, {
+ *   name: stage.name, description: stage.description, defaultTimeout: Duration.seconds(60),
+ *   environment: (bindings) => stageEnvironment(pipeline, stage, bindings),
+ * });
+ */
+export function pipelineNodejsFunction(
+  scope: Construct,
+  props: PipelineFunctionProps,
+  options: PipelineFunctionOptions,
+): { readonly fn: nodejs.NodejsFunction; readonly logGroup: logs.LogGroup; readonly functionName: string } {
+  const functionName = functionNameOf(props.pipeline, options.name, props.envName);
+  const { fn, logGroup } = orionNodejsFunction(scope, 'Function', {
+    functionName,
+    description: options.description,
+    projectRoot: props.projectRoot,
+    entry: props.entry,
+    network: props.network,
+    memorySize: props.memorySize ?? 1024,
+    timeout: props.timeout ?? options.defaultTimeout,
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+    logRetention: props.logRetention,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
+    environment: options.environment({ ...props.bindings, envName: props.envName }),
+  });
+  return { fn, logGroup, functionName };
 }

@@ -17,7 +17,6 @@ import {
   type EventSourceMappingSpec,
   eventSourceMappingSettings,
   eventSourceMappingsOf,
-  functionNameOf,
   type PipelineDefinition,
   type StageSpec,
   sourcePartitionsOf,
@@ -25,7 +24,7 @@ import {
   writeTopicsOf,
 } from '../../shared/pipeline/index.ts';
 import { kafkaEventSourceMappingProps } from '../kafka/kafka-event-source-mapping.ts';
-import { orionNodejsFunction, type PipelineFunctionProps } from './orion-function.ts';
+import { type PipelineFunctionProps, pipelineNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 
 /** Properties of {@link StageFunction}. */
@@ -52,21 +51,15 @@ export class StageFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
-    const { pipeline, stage, cluster, network } = props;
+    const { pipeline, stage, cluster } = props;
     this.pipeline = pipeline;
     this.stage = stage;
-    const functionName = functionNameOf(pipeline, stage.name, props.envName);
-    const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
-      functionName,
+    const { fn, logGroup, functionName } = pipelineNodejsFunction(this, props, {
+      name: stage.name,
       description: stage.description,
-      projectRoot: props.projectRoot,
-      entry: props.entry,
-      network,
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(60),
+      defaultTimeout: Duration.seconds(60),
       reservedConcurrentExecutions: reservedConcurrencyOf(pipeline, stage),
-      logRetention: props.logRetention,
-      environment: stageEnvironment(pipeline, stage, { ...props.bindings, envName: props.envName }),
+      environment: (bindings) => stageEnvironment(pipeline, stage, bindings),
     });
     this.function = fn;
     this.logGroup = logGroup;

@@ -28,7 +28,6 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  functionNameOf,
   type PipelineDefinition,
   type StreamStageSpec,
   streamStageEnvironment,
@@ -39,7 +38,7 @@ import {
 } from '../../shared/pipeline/stream-esm-settings.ts';
 import { streamEventSourceMappingProps } from '../streams/stream-event-source-mapping.ts';
 import type { DynamoDbStore } from './dynamodb-store.ts';
-import { orionNodejsFunction, type PipelineFunctionProps } from './orion-function.ts';
+import { type PipelineFunctionProps, pipelineNodejsFunction } from './orion-function.ts';
 import type { OrionKafkaCluster } from './orion-kafka-cluster.ts';
 
 /** Retention of an on-failure queue: SQS's maximum. */
@@ -73,20 +72,14 @@ export class StreamStageFunction extends Construct {
     const { pipeline, stage, sourceStore } = props;
     this.pipeline = pipeline;
     this.stage = stage;
-    const functionName = functionNameOf(pipeline, stage.name, props.envName);
     // Validated before anything is created: a bad setting names the AWS property.
     this.settings = streamStageMappingSettings(stage);
-    const { fn, logGroup } = orionNodejsFunction(this, 'Function', {
-      functionName,
+    const { fn, logGroup, functionName } = pipelineNodejsFunction(this, props, {
+      name: stage.name,
       description: stage.description,
-      projectRoot: props.projectRoot,
-      entry: props.entry,
-      network: props.network,
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(60),
-      logRetention: props.logRetention,
+      defaultTimeout: Duration.seconds(60),
       tracing: lambda.Tracing.ACTIVE,
-      environment: streamStageEnvironment(pipeline, stage, { ...props.bindings, envName: props.envName }),
+      environment: (bindings) => streamStageEnvironment(pipeline, stage, bindings),
     });
     this.function = fn;
     this.logGroup = logGroup;
