@@ -8,6 +8,7 @@
  * destination require provisioned mode, which every mapping is in.
  */
 import type { aws_lambda as lambda } from 'aws-cdk-lib';
+import type { MappingBatchRetrySettings } from '../../shared/pipeline/esm-settings.ts';
 import { ESM_METRICS, type EventSourceMappingSettings } from '../../shared/pipeline/index.ts';
 
 /** Where the mapping runs, beyond its settings. */
@@ -40,22 +41,44 @@ export function kafkaEventSourceMappingProps(
     enabled: true,
     topics: [settings.topic],
     amazonManagedKafkaEventSourceConfig: { consumerGroupId: settings.consumerGroupId },
-    startingPosition: settings.startingPosition,
-    batchSize: settings.batchSize,
-    maximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds,
+    ...batchRetryMappingProps(settings),
     provisionedPollerConfig: {
       minimumPollers: settings.provisionedPollers.minimum,
       maximumPollers: settings.provisionedPollers.maximum,
       ...(target.pollerGroupName ? { pollerGroupName: target.pollerGroupName } : {}),
     },
+    destinationConfig: settings.onFailureDestination
+      ? { onFailure: { destination: settings.onFailureDestination } }
+      : undefined,
+    metricsConfig: { metrics: [...ESM_METRICS] },
+  };
+}
+
+/**
+ * The L1 properties of the batching and retry settings every mapping has, Kafka and DynamoDB
+ * Streams alike (`FunctionResponseTypes` left out when empty).
+ * @example batchRetryMappingProps(settings).batchSize // 500
+ */
+export function batchRetryMappingProps(
+  settings: MappingBatchRetrySettings,
+): Pick<
+  lambda.CfnEventSourceMappingProps,
+  | 'startingPosition'
+  | 'batchSize'
+  | 'maximumBatchingWindowInSeconds'
+  | 'maximumRetryAttempts'
+  | 'maximumRecordAgeInSeconds'
+  | 'bisectBatchOnFunctionError'
+  | 'functionResponseTypes'
+> {
+  return {
+    startingPosition: settings.startingPosition,
+    batchSize: settings.batchSize,
+    maximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds,
     maximumRetryAttempts: settings.maximumRetryAttempts,
     maximumRecordAgeInSeconds: settings.maximumRecordAgeInSeconds,
     bisectBatchOnFunctionError: settings.bisectBatchOnFunctionError,
     functionResponseTypes:
       settings.functionResponseTypes.length > 0 ? [...settings.functionResponseTypes] : undefined,
-    destinationConfig: settings.onFailureDestination
-      ? { onFailure: { destination: settings.onFailureDestination } }
-      : undefined,
-    metricsConfig: { metrics: [...ESM_METRICS] },
   };
 }

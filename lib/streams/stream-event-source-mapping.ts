@@ -2,7 +2,8 @@
  * The `AWS::Lambda::EventSourceMapping` of a stream stage: one DynamoDB stream, one function. The
  * settings are built and validated ONCE, by `streamStageMappingSettings`
  * (`shared/pipeline/stream-esm-settings.ts`, which cites AWS's ranges); this file only maps them
- * to the CloudFormation properties. The L1 resource rather than the L2 `DynamoEventSource`,
+ * to the CloudFormation properties (the batching and retry ones, shared with Kafka mappings, by
+ * `batchRetryMappingProps`). The L1 resource rather than the L2 `DynamoEventSource`,
  * whose BatchSize check still stops at 1,000 where Lambda accepts 10,000 (services-ddb-params).
  *
  * - `DestinationConfig.OnFailure`: "Standard Amazon SQS queue or standard Amazon SNS topic
@@ -17,6 +18,7 @@
  */
 import type { aws_lambda as lambda } from 'aws-cdk-lib';
 import type { StreamMappingSettings } from '../../shared/pipeline/stream-esm-settings.ts';
+import { batchRetryMappingProps } from '../kafka/kafka-event-source-mapping.ts';
 
 /** The event source mapping metric groups a DynamoDB Streams mapping enables. */
 export const STREAM_ESM_METRICS = ['EventCount'] as const;
@@ -47,15 +49,8 @@ export function streamEventSourceMappingProps(
     functionName: target.functionName,
     eventSourceArn: target.streamArn,
     enabled: true,
-    startingPosition: settings.startingPosition,
-    batchSize: settings.batchSize,
-    maximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds,
-    maximumRetryAttempts: settings.maximumRetryAttempts,
-    maximumRecordAgeInSeconds: settings.maximumRecordAgeInSeconds,
-    bisectBatchOnFunctionError: settings.bisectBatchOnFunctionError,
+    ...batchRetryMappingProps(settings),
     parallelizationFactor: settings.parallelizationFactor,
-    functionResponseTypes:
-      settings.functionResponseTypes.length > 0 ? [...settings.functionResponseTypes] : undefined,
     destinationConfig: target.onFailureDestinationArn
       ? { onFailure: { destination: target.onFailureDestinationArn } }
       : undefined,
