@@ -374,6 +374,10 @@ export async function runScenario(
       runReplayCli({ ...request, ...(spec.replay?.killAt ? { killAt: spec.replay.killAt } : {}) }),
     );
     replays.push(result);
+    if (spec.replay?.killAt !== undefined && result.killedAt === undefined)
+      notes.push(
+        `replay ${jobId} ended (${result.summary?.total.republished ?? 0} republished) before it could be SIGKILLed at ${(spec.replay.killAt * 100).toFixed(0)} %: the kill was not exercised`,
+      );
     if (result.killedAt !== undefined) {
       notes.push(
         `replay ${jobId} SIGKILLed at ${(result.killedAt * 100).toFixed(0)} % of its offsets, resumed`,
