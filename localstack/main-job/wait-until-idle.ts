@@ -4,7 +4,7 @@
  * row — while showing live progress; gives up when nothing moved for a while.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import { isRetryable } from '../../shared/kafka/errors.ts';
+import { isTransientKafkaRead } from '../../shared/kafka/errors.ts';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { type PartitionLag, readLag } from '../esm/lag.ts';
 import type { RunningPipeline } from '../esm/pipeline.ts';
@@ -81,7 +81,7 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
       // kafkajs' admin gives up on a broker that is away without retrying (fetchTopicOffsets
       // bails on a connection error, fetchOffsets has no retry at all): a broker failover
       // skips these polls instead of failing the run, for as long as a stall would be allowed.
-      if (!isRetryable(error)) throw error;
+      if (!isTransientKafkaRead(error)) throw error;
       unreadableSince ??= Date.now();
       if (Date.now() - unreadableSince > watch.stallTimeoutMs) throw error;
       // The admin would keep asking the former leader (NOT_LEADER_OR_FOLLOWER) until its metadata

@@ -53,6 +53,19 @@ export function isRetryable(error: unknown): boolean {
   return flags.retryable === true || flags.retriable === true;
 }
 
+/**
+ * Whether a read of offsets or metadata that threw `error` may succeed if asked again:
+ * {@link isRetryable}, or a TypeError thrown inside kafkajs itself — its `admin.fetchTopicOffsets`
+ * destructures a missing response (`high.pop()` is undefined) when its metadata of a topic a moment
+ * old, or of a partition whose leader just moved, is still empty (seen in the fault runs).
+ *
+ * @example isTransientKafkaRead(new TypeError("Cannot destructure property 'partitions'")) // true when thrown from kafkajs
+ */
+export function isTransientKafkaRead(error: unknown): boolean {
+  if (isRetryable(error)) return true;
+  return error instanceof TypeError && /[/\\]kafkajs[/\\]/.test(error.stack ?? '');
+}
+
 /** Raised when a batch was not acknowledged in time. */
 export class ProduceTimeoutError extends KafkaError {
   override readonly name = 'ProduceTimeoutError';

@@ -11,7 +11,12 @@
  */
 import kafkajs, { type Admin } from 'kafkajs';
 import type { ResolvedTopic } from '../pipeline/index.ts';
-import { isRetryable, KafkaError, type PartitionDecrease, PartitionDecreaseError } from './errors.ts';
+import {
+  isTransientKafkaRead,
+  KafkaError,
+  type PartitionDecrease,
+  PartitionDecreaseError,
+} from './errors.ts';
 import { describeTopics } from './topic-describe.ts';
 import {
   type ConfigAlteration,
@@ -56,7 +61,7 @@ export async function waitForTopics(
         return;
       }
     } catch (error) {
-      if (!isRetryable(error) || Date.now() > deadline) throw error;
+      if (!isTransientKafkaRead(error) || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline)
       throw new KafkaError(

@@ -46,6 +46,27 @@ describe('waitForTopics', () => {
     expect(fake.calls()).toBe(3);
   }, 15_000);
 
+  it("retries kafkajs' own TypeError on a topic whose metadata is still empty, not another one", async () => {
+    const kafkajsTypeError = () => {
+      const error = new TypeError(
+        "Cannot destructure property 'partitions' of 'high.pop(...)' as it is undefined.",
+      );
+      error.stack = `${error.message}\n    at /work/node_modules/kafkajs/src/admin/index.js:327:17`;
+      return error;
+    };
+    const fake = fakeAdmin(async (_, call) => {
+      if (call === 1) throw kafkajsTypeError();
+      return answered();
+    });
+    await waitForTopics(fake.admin, ['a'], 10_000);
+    expect(fake.calls()).toBe(2);
+    const ours = fakeAdmin(async () => {
+      throw new TypeError('a bug of ours');
+    });
+    await expect(waitForTopics(ours.admin, ['a'], 10_000)).rejects.toThrow('a bug of ours');
+    expect(ours.calls()).toBe(1);
+  });
+
   it('fails, with a retryable error, when the leaders never answer in time', async () => {
     const fake = fakeAdmin(() => new Promise(() => undefined));
     await expect(waitForTopics(fake.admin, ['a'], 1_500)).rejects.toMatchObject({ retriable: true });
