@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * `npm run test:faults:short`: the short fault runs (small counts, one kill, 10 s outages, a 20 s
- * soak) on a private stack they start themselves. Not part of `npm test` yet: on the 2-core
- * machine they take about 14 minutes and are not yet reliably green (see the README's "Failure
- * behaviour"), which would take CI past its budget.
+ * soak) on a private stack they start themselves, about 8 minutes on the 2-core machine. Not part
+ * of `npm test` yet: broker-kill still loses a few records and a CI gate must not be flaky (see
+ * the README's "Failure behaviour").
  */
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
