@@ -18,7 +18,7 @@
  * accounted for once. The fraud alerts of the window are held against the load's ground truth,
  * and the orders the load posted are accounted for in a section of their own.
  */
-import { createKafka } from '../../kafka/client.ts';
+import { createKafka, FAILOVER_RETRY } from '../../kafka/client.ts';
 import type { StageRecord } from '../../kafka/types.ts';
 import { createRedactor } from '../../observability/redact.ts';
 import { stageOf } from '../../pipeline/definition.ts';
@@ -143,7 +143,13 @@ export async function openCommerceStores(context: LocalRunContext): Promise<Loca
   const fraudTablePrefix = tablePrefixFromEnv(FRAUD_STATE_STORE, fraudEnv);
   const orderEventsPrefix = tablePrefixFromEnv(ORDER_EVENT_STORE, orderEventsEnv);
   const orderEventTables = orderEventTableNames(orderEventsPrefix);
-  const kafka = createKafka({ brokers: context.brokers, auth: 'none', clientId: 'orion-commerce-local-run' });
+  // Lives as long as the run, like the main job's own client: it must outlive a broker failover.
+  const kafka = createKafka({
+    brokers: context.brokers,
+    auth: 'none',
+    clientId: 'orion-commerce-local-run',
+    retry: FAILOVER_RETRY,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const redactor = createRedactor({ piiKeys: pipeline.piiKeys ?? [] });
