@@ -12,6 +12,29 @@ import { REJECT_REASON, type RejectReason } from './reason-codes.ts';
 /** A parsed JSON object. */
 export type JsonObject = { [key: string]: unknown };
 
+/**
+ * The JSON type of a parsed value, as a message names it: `null`, `array`, or its `typeof`.
+ * @example jsonTypeOf([1]) // 'array'
+ */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * The value at `path` (own properties and array indices, as a zod issue's `path`), or undefined.
+ * @example valueAt({ items: [{ sku: 'A-1' }] }, ['items', 0, 'sku']) // 'A-1'
+ */
+export function valueAt(object: JsonObject, path: readonly PropertyKey[]): unknown {
+  let current: unknown = object;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
 /** What {@link parseJsonObject} returns. */
 export type JsonParseResult =
   | { readonly ok: true; readonly value: JsonObject }

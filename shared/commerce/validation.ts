@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_FUTURE_SKEW_MS } from './constants.ts';
 import { type EventType, isEventType } from './events.ts';
-import { checkJsonObject, type JsonObject, parseJsonObject } from './json-guard.ts';
+import { checkJsonObject, type JsonObject, jsonTypeOf, parseJsonObject, valueAt } from './json-guard.ts';
 import { REJECT_REASON, REJECT_REASONS, type RejectReason } from './reason-codes.ts';
 import { type CommerceEvent, EVENT_SCHEMAS } from './schemas.ts';
 
@@ -133,23 +133,8 @@ function validateParsed(object: JsonObject, limits: ValidationLimits): Validatio
   return { ok: true, event };
 }
 
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
 function quoteShort(text: string): string {
   return JSON.stringify(text.length > 32 ? `${text.slice(0, 32)}…` : text);
-}
-
-function valueAt(object: JsonObject, path: readonly PropertyKey[]): unknown {
-  let current: unknown = object;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 /** Does the JSON type of `value` match what zod expected (`int` is a number of the wrong kind, not a wrong type)? */

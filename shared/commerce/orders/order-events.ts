@@ -23,7 +23,7 @@
  */
 import { z } from 'zod';
 import { isEventType, ORDER_EVENT_TYPES, type OrderEventType } from '../events.ts';
-import { parseJsonObject } from '../json-guard.ts';
+import { jsonTypeOf, parseJsonObject } from '../json-guard.ts';
 import { REJECT_REASON, type RejectReason } from '../reason-codes.ts';
 import { CurrencySchema, IdSchema, UuidSchema } from '../schemas.ts';
 import { summariseIssues, validateEventObject } from '../validation.ts';
@@ -302,12 +302,6 @@ export function traceOf(
     ...(parent && state && TRACESTATE.test(state) ? { tracestate: state } : {}),
     ...(correlationId ? { correlationId } : {}),
   };
-}
-
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
 }
 
 /** The status an order is in after each event type. */

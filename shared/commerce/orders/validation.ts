@@ -15,7 +15,7 @@
  */
 import type { z } from 'zod';
 import { minorUnitDigits } from '../currency.ts';
-import { invalidCharacterAt } from '../json-guard.ts';
+import { invalidCharacterAt, jsonTypeOf, valueAt } from '../json-guard.ts';
 import {
   MAX_AMOUNT,
   MAX_BODY_BYTES,
@@ -197,21 +197,6 @@ const FORMAT_REASON: Readonly<Record<string, OrderReason>> = {
 const QUANTITY_MESSAGE = `must be a whole number from 1 to ${MAX_QUANTITY}`;
 /** Amount fields: a number below the minimum is negative, above the maximum out of range. */
 const AMOUNT_FIELDS: ReadonlySet<string> = new Set(['unit_price', 'total_amount']);
-
-function valueAt(object: JsonObject, path: readonly PropertyKey[]): unknown {
-  let current: unknown = object;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function jsonTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
 
 /** The name of the field an issue is about (its last string segment). */
 function fieldOf(path: readonly PropertyKey[]): string {
