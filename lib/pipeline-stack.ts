@@ -174,18 +174,22 @@ export class PipelineStack extends Stack {
     };
     // All mappings of the pipeline share one poller group: EPU capacity is billed per group.
     assertFitsOnePollerGroup(pipeline.stages);
+    // What every pipeline function construct is built from, but its spec and handler.
+    const functionProps = {
+      pipeline,
+      network: this.network,
+      envName,
+      projectRoot: props.projectRoot,
+      bindings,
+      logRetention,
+    };
     const functions = new Map<string, StageFunction>();
     for (const stage of pipeline.stages) {
       const stageFunction = new StageFunction(this, `Stage-${stage.name}`, {
-        pipeline,
+        ...functionProps,
         stage,
         cluster: this.cluster,
-        network: this.network,
-        envName,
-        projectRoot: props.projectRoot,
         entry: entryOf(functionsRoot, stage.functionDir),
-        bindings,
-        logRetention,
         pollerGroupName: namePrefix,
       });
       // Mappings need their topics (and the on-failure topic) to exist.
@@ -198,14 +202,9 @@ export class PipelineStack extends Stack {
     const httpApis = new Map<string, HttpApiFunction>();
     for (const api of pipeline.httpApis ?? []) {
       const httpApi = new HttpApiFunction(this, `HttpApi-${api.name}`, {
-        pipeline,
+        ...functionProps,
         api,
-        network: this.network,
-        envName,
-        projectRoot: props.projectRoot,
         entry: entryOf(functionsRoot, api.functionDir),
-        bindings,
-        logRetention,
       });
       this.grantStores(httpApi.function, api.stores);
       httpApis.set(api.name, httpApi);
@@ -222,16 +221,11 @@ export class PipelineStack extends Stack {
         );
       }
       const streamStage = new StreamStageFunction(this, `StreamStage-${stage.name}`, {
-        pipeline,
+        ...functionProps,
         stage,
         sourceStore,
         cluster: this.cluster,
-        network: this.network,
-        envName,
-        projectRoot: props.projectRoot,
         entry: entryOf(functionsRoot, stage.functionDir),
-        bindings,
-        logRetention,
       });
       // The function produces to its topics from its first batch: they must exist.
       streamStage.mapping.node.addDependency(this.topics.resource);
@@ -242,14 +236,9 @@ export class PipelineStack extends Stack {
 
     if (pipeline.replay) {
       this.replay = new ReplayFunction(this, 'Replay', {
-        pipeline,
+        ...functionProps,
         cluster: this.cluster,
-        network: this.network,
-        envName,
-        projectRoot: props.projectRoot,
         entry: entryOf(functionsRoot, pipeline.replay.functionDir),
-        bindings,
-        logRetention,
       });
       this.replay.node.addDependency(this.topics.resource);
     }
