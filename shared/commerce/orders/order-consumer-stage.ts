@@ -37,6 +37,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { headerText } from '../../kafka/headers.ts';
 import type { StageRecord } from '../../kafka/types.ts';
 import type { StageMetric } from '../../observability/metrics.ts';
+import { inSubsegment } from '../../observability/tracing.ts';
 import { type DoneOutcome, type Outcome, reject } from '../../runtime/outcome.ts';
 import type { RecordResult, SettledRecord, Stage } from '../../runtime/stage.ts';
 import { COMMERCE_PIPELINE } from '../pipeline.ts';
@@ -141,9 +142,14 @@ export function orderConsumerStage(deps: OrderConsumerStageDeps): Stage {
 
       let appended: AppendResult[];
       try {
-        appended = await traced(deps.tracer, requests, async () =>
-          (await resolveStore()).appendAll(requests),
-        );
+        appended = await inSubsegment(deps.tracer, '### order-events append', async (subsegment) => {
+          subsegment?.addAnnotation('orderEvents', requests.length);
+          subsegment?.addMetadata(
+            'w3cTraceIds',
+            distinct(requests.map((r) => r.trace.traceId)).slice(0, MAX_TRACED_IDS),
+          );
+          return (await resolveStore()).appendAll(requests);
+        });
       } catch (error) {
         // Only resolving the store can throw (appendAll reports per event).
         const failure = { kind: 'failed', error: eventStoreFailure('write', error) } as const;
@@ -212,34 +218,4 @@ function tagLogger(logger: Logger, requests: readonly AppendRequest[]): void {
     logger.appendKeys({ correlation_ids: correlationIds.slice(0, MAX_LOGGED_IDS) });
   }
   if (traceIds.length === 1) logger.appendKeys({ trace_id: traceIds[0] });
-}
-
-/**
- * Runs `fn` in an X-Ray subsegment `### order-events append` when the Tracer is enabled and has a
- * segment (in Lambda); otherwise runs it as is.
- */
-async function traced<T>(
-  tracer: Tracer | undefined,
-  requests: readonly AppendRequest[],
-  fn: () => Promise<T>,
-): Promise<T> {
-  if (!tracer?.isTracingEnabled()) return fn();
-  const parent = tracer.getSegment();
-  if (!parent) return fn();
-  const subsegment = parent.addNewSubsegment('### order-events append');
-  tracer.setSegment(subsegment);
-  try {
-    subsegment.addAnnotation('orderEvents', requests.length);
-    subsegment.addMetadata(
-      'w3cTraceIds',
-      distinct(requests.map((r) => r.trace.traceId)).slice(0, MAX_TRACED_IDS),
-    );
-    return await fn();
-  } catch (error) {
-    subsegment.addError(error as Error);
-    throw error;
-  } finally {
-    subsegment.close();
-    tracer.setSegment(parent);
-  }
 }

@@ -35,6 +35,7 @@ import type {
 import { encodeFailureHeaders } from '../../kafka/failure-headers.ts';
 import type { BatchProducer, OutboundRecord } from '../../kafka/producer.ts';
 import { publishBatchMetrics, type StageMetric } from '../../observability/metrics.ts';
+import { inSubsegment } from '../../observability/tracing.ts';
 import { errorCodeOf, RuntimeError, UnsupportedEventError } from '../../runtime/errors.ts';
 import { REJECT_VALUE_MAX_BYTES } from '../../runtime/reject-record.ts';
 import { mapBounded } from '../../util/map-bounded.ts';
@@ -350,7 +351,7 @@ export function createOutboxPublisher(
     let produceError: unknown;
     const produceStarted = now();
     try {
-      await traced(traceWith, '### kafka produce', () => deps.producer.send(outbound));
+      await inSubsegment(traceWith, '### kafka produce', () => deps.producer.send(outbound));
     } catch (error) {
       produceError = error;
     }
@@ -371,16 +372,20 @@ export function createOutboxPublisher(
       const indexes = plan.flatMap((p, i) => (p.kind !== 'skip' && p.mark ? [i] : []));
       const marks = indexes.map((i) => (plan[i] as { mark: OutboxMark }).mark);
       const publishedAt = new Date(now()).toISOString();
-      const results = await traced(traceWith, '### outbox mark', async (): Promise<OutboxMarkResult[]> => {
-        if (marks.length === 0) return [];
-        try {
-          return await deps.marker.markMany(marks, publishedAt);
-        } catch (error) {
-          // A marker breaking its never-throw contract fails every mark, not the invocation.
-          const failure = markFailure(error);
-          return marks.map(() => ({ ok: false, error: failure }));
-        }
-      });
+      const results = await inSubsegment(
+        traceWith,
+        '### outbox mark',
+        async (): Promise<OutboxMarkResult[]> => {
+          if (marks.length === 0) return [];
+          try {
+            return await deps.marker.markMany(marks, publishedAt);
+          } catch (error) {
+            // A marker breaking its never-throw contract fails every mark, not the invocation.
+            const failure = markFailure(error);
+            return marks.map(() => ({ ok: false, error: failure }));
+          }
+        },
+      );
       results.forEach((result, k) => {
         if (result.ok) {
           if (result.gone) markGone++;
@@ -456,8 +461,8 @@ export function createOutboxPublisher(
 
   const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
     if (context) logger.addContext(context);
-    return traced(tracer, `## ${OUTBOX_PUBLISHER_STAGE}`, (active) => {
-      if (!active) return run(event);
+    return inSubsegment(tracer, `## ${OUTBOX_PUBLISHER_STAGE}`, (subsegment) => {
+      if (!subsegment) return run(event);
       tracer!.annotateColdStart();
       tracer!.addServiceNameAnnotation();
       return run(event, tracer);
@@ -656,32 +661,6 @@ function annotateTrace(
       'order_trace_ids',
       [...traceIds].slice(0, OUTBOX_PUBLISHER_OPTIONS.maxTraceIdsInMetadata),
     );
-  }
-}
-
-/**
- * Runs `fn` in a new X-Ray subsegment of the current segment (Powertools' manual instrumentation),
- * telling it so; runs it as is (`active` false) when tracing is disabled (outside Lambda) or
- * there is no segment, so nothing else calls the X-Ray SDK then.
- */
-async function traced<T>(
-  tracer: OutboxTracer | undefined,
-  name: string,
-  fn: (active: boolean) => Promise<T>,
-): Promise<T> {
-  if (!tracer?.isTracingEnabled()) return fn(false);
-  const parent = tracer.getSegment();
-  if (!parent) return fn(false);
-  const subsegment = parent.addNewSubsegment(name);
-  tracer.setSegment(subsegment);
-  try {
-    return await fn(true);
-  } catch (error) {
-    subsegment.addError(error as Error);
-    throw error;
-  } finally {
-    subsegment.close();
-    tracer.setSegment(parent);
   }
 }
 
