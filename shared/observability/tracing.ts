@@ -1,7 +1,7 @@
 /**
- * Manual X-Ray subsegments through Powertools Tracer, the one way ORION's functions open one
- * (https://docs.powertools.aws.dev/lambda/typescript/latest/core/tracer/ "Methods": getSegment,
- * addNewSubsegment, setSegment, then close and restore the parent).
+ * Manual X-Ray subsegments through Powertools Tracer, the one way ORION's functions open one:
+ * getSegment, addNewSubsegment on it, setSegment, then close it and restore the parent (the
+ * Tracer API, https://docs.aws.amazon.com/powertools/typescript/latest/api/modules/_aws-lambda-powertools_tracer.html).
  */
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 
