@@ -1,0 +1,220 @@
+/**
+ * kafkajs' produce path across a leader failover, as ORION installs it (patches/kafkajs+2.2.4.patch,
+ * applied by patch-package): a partition whose leader failed mid-send must be sent again to its
+ * new leader even when that broker already answered for its own partitions. Stock kafkajs 2.2.4
+ * resolves the send without writing those messages (tulios/kafkajs#1303), which the broker-kill
+ * fault run saw as 18 lost records; each test here fails on the unpatched file.
+ *
+ * A fake cluster and fake brokers stand in for Kafka (the behaviour under test is the client's
+ * retry bookkeeping); kafkajs' own retrier, error codes and response serializer are real.
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const createSendMessages = require('kafkajs/src/producer/sendMessages.js');
+const createRetry = require('kafkajs/src/retry/index.js');
+const { createErrorFromCode } = require('kafkajs/src/protocol/error.js');
+const { KafkaJSConnectionError } = require('kafkajs/src/errors.js');
+
+const NOT_LEADER_FOR_PARTITION = 6;
+const TOPIC = 'cdr.raw.fr';
+
+interface Message {
+  readonly key: string;
+  readonly value: string;
+}
+interface ProducedPartition {
+  readonly partition: number;
+  readonly firstSequence: number;
+  readonly messages: readonly Message[];
+}
+type Answer = 'ok' | Error | ((partitions: readonly ProducedPartition[]) => Promise<'ok' | Error>);
+
+/** A cluster of fake brokers whose partition leaders a test moves. */
+function fakeCluster(leaders: Record<number, number | undefined>) {
+  const calls: Array<{ nodeId: number; partitions: ProducedPartition[] }> = [];
+  const answers = new Map<number, Answer[]>();
+  let pendingLeaders: Record<number, number | undefined> | undefined;
+  const metadata = () =>
+    Object.entries(leaders)
+      .filter(([, leader]) => leader !== undefined)
+      .map(([partitionId, leader]) => ({ partitionId: Number(partitionId), leader }));
+  const broker = (nodeId: number) => ({
+    nodeId,
+    async produce({ topicData }: { topicData: Array<{ topic: string; partitions: ProducedPartition[] }> }) {
+      const partitions = topicData.flatMap((t) => t.partitions.map((p) => ({ ...p })));
+      calls.push({ nodeId, partitions });
+      const next = answers.get(nodeId)?.shift() ?? 'ok';
+      const answer = typeof next === 'function' ? await next(partitions) : next;
+      if (answer instanceof Error) throw answer;
+      return {
+        topics: topicData.map((t) => ({
+          topicName: t.topic,
+          partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: 0, baseOffset: '0' })),
+        })),
+      };
+    },
+  });
+  const brokers = new Map([1, 2, 3].map((id) => [id, broker(id)]));
+  const cluster = {
+    targetTopics: new Set<string>(),
+    async addMultipleTargetTopics(topics: string[]) {
+      for (const t of topics) cluster.targetTopics.add(t);
+    },
+    async refreshMetadataIfNecessary() {},
+    async refreshMetadata() {
+      if (pendingLeaders) Object.assign(leaders, pendingLeaders);
+      pendingLeaders = undefined;
+    },
+    isConnected: () => true,
+    async connect() {},
+    removeBroker() {},
+    findTopicPartitionMetadata: () => metadata(),
+    // As kafkajs' Cluster: a partition the metadata does not hold is left out.
+    findLeaderForPartitions(_topic: string, partitions: string[]) {
+      const result: Record<number, number[]> = {};
+      for (const id of partitions) {
+        const p = metadata().find((m) => m.partitionId === Number(id));
+        if (!p) continue;
+        result[p.leader!] = [...(result[p.leader!] ?? []), p.partitionId];
+      }
+      return result;
+    },
+    async findBroker({ nodeId }: { nodeId: string }) {
+      return brokers.get(Number(nodeId))!;
+    },
+  };
+  return {
+    cluster,
+    calls,
+    /** Answers of broker `nodeId` to its next produce requests, in order (then 'ok'). */
+    answer(nodeId: number, ...next: Answer[]) {
+      answers.set(nodeId, next);
+    },
+    /** Leaders the next metadata refresh sees. */
+    afterRefresh(next: Record<number, number | undefined>) {
+      pendingLeaders = next;
+    },
+  };
+}
+
+/** kafkajs' idempotent sequence bookkeeping, reduced to what the send path uses. */
+function fakeEosManager() {
+  const sequences = new Map<string, number>();
+  const key = (topic: string, partition: number) => `${topic}/${partition}`;
+  return {
+    isTransactional: () => false,
+    getProducerId: () => 7,
+    getProducerEpoch: () => 0,
+    getSequence: (topic: string, partition: number) => sequences.get(key(topic, partition)) ?? 0,
+    updateSequence(topic: string, partition: number, increment: number) {
+      sequences.set(key(topic, partition), (sequences.get(key(topic, partition)) ?? 0) + increment);
+    },
+    async acquireBrokerLock() {},
+    async releaseBrokerLock() {},
+  };
+}
+
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A send of `messages` (key = partition) through the installed kafkajs produce path. */
+function send(cluster: ReturnType<typeof fakeCluster>['cluster'], messages: Message[]) {
+  const sendMessages = createSendMessages({
+    logger: silentLogger,
+    cluster,
+    partitioner: ({ message }: { message: Message }) => Number(message.key),
+    eosManager: fakeEosManager(),
+    retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5 }),
+  });
+  return sendMessages({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages }] });
+}
+
+const messages = (partitions: number[]) =>
+  partitions.map((p, i) => ({ key: String(p), value: `record-${i}` }));
+
+const sentTo = (calls: ReturnType<typeof fakeCluster>['calls'], partition: number) =>
+  calls.flatMap((c) =>
+    c.partitions.filter((p) => p.partition === partition).map((p) => ({ nodeId: c.nodeId, ...p })),
+  );
+
+describe('kafkajs produce across a leader failover (ORION patch)', () => {
+  it('re-sends a failed leader’s partitions to a broker that already answered for its own', async () => {
+    const fake = fakeCluster({ 0: 1, 1: 2 });
+    fake.answer(2, createErrorFromCode(NOT_LEADER_FOR_PARTITION));
+    fake.afterRefresh({ 1: 1 }); // broker 1 takes partition 1 over
+
+    const responses = await send(fake.cluster, messages([0, 1, 1]));
+
+    const partition1 = sentTo(fake.calls, 1);
+    expect(partition1.map((p) => p.nodeId)).toEqual([2, 1]);
+    // The failed request's sequence is rolled back: the new leader gets the same one.
+    expect(partition1.map((p) => p.firstSequence)).toEqual([0, 0]);
+    expect(partition1[1]!.messages.map((m) => m.value)).toEqual(['record-1', 'record-2']);
+    expect(sentTo(fake.calls, 0).map((p) => p.nodeId)).toEqual([1]); // acknowledged once, not re-sent
+    expect(responses.map((r: { partition: number }) => r.partition).sort()).toEqual([0, 1]);
+  });
+
+  it('survives the leader’s connection dying, as a SIGKILLed broker does', async () => {
+    const fake = fakeCluster({ 0: 1, 1: 2, 2: 3 });
+    fake.answer(2, new KafkaJSConnectionError('Connection error: read ECONNRESET'));
+    fake.afterRefresh({ 1: 3 });
+
+    await send(fake.cluster, messages([0, 1, 2, 1]));
+
+    expect(sentTo(fake.calls, 1).map((p) => p.nodeId)).toEqual([2, 3]);
+    expect(sentTo(fake.calls, 1)[1]!.messages).toHaveLength(2);
+    expect(sentTo(fake.calls, 2).map((p) => p.nodeId)).toEqual([3]);
+  });
+
+  it('waits for a partition the metadata lost instead of skipping it', async () => {
+    const fake = fakeCluster({ 0: 1, 1: undefined }); // partition 1 missing (leader election)
+    fake.afterRefresh({ 1: 2 });
+
+    await send(fake.cluster, messages([0, 1]));
+
+    expect(sentTo(fake.calls, 1).map((p) => p.nodeId)).toEqual([2]);
+  });
+
+  it('lets every request of an attempt settle before retrying, so no partition is sent twice', async () => {
+    const fake = fakeCluster({ 0: 1, 1: 2 });
+    let slowAnswered = false;
+    fake.answer(1, async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      slowAnswered = true;
+      return 'ok';
+    });
+    fake.answer(2, createErrorFromCode(NOT_LEADER_FOR_PARTITION));
+    fake.afterRefresh({ 1: 1 });
+
+    await send(fake.cluster, messages([0, 1]));
+
+    expect(slowAnswered).toBe(true);
+    expect(sentTo(fake.calls, 0)).toHaveLength(1);
+    expect(sentTo(fake.calls, 1).map((p) => p.nodeId)).toEqual([2, 1]);
+  });
+
+  it('keeps the assignment of keyless messages to partitions across retries', async () => {
+    const fake = fakeCluster({ 0: 1, 1: 2 });
+    fake.answer(2, createErrorFromCode(NOT_LEADER_FOR_PARTITION));
+    fake.afterRefresh({ 1: 1 });
+    let next = 0; // a round-robin partitioner, as kafkajs' for keyless messages
+    const sendMessages = createSendMessages({
+      logger: silentLogger,
+      cluster: fake.cluster,
+      partitioner: () => next++ % 2,
+      eosManager: fakeEosManager(),
+      retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5 }),
+    });
+
+    await sendMessages({
+      acks: -1,
+      timeout: 30_000,
+      topicMessages: [{ topic: TOPIC, messages: messages([0, 0, 0, 0]) }],
+    });
+
+    const values = fake.calls.flatMap((c) => c.partitions.flatMap((p) => p.messages.map((m) => m.value)));
+    // Four messages, each written once, plus the two of the failed request re-sent.
+    expect(values.sort()).toEqual(['record-0', 'record-1', 'record-1', 'record-2', 'record-3', 'record-3']);
+  });
+});
