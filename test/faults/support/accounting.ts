@@ -13,8 +13,11 @@ import {
   forEachRecordBetween,
   recordsBetween,
 } from '../../../localstack/main-job/topic-window.ts';
+import { headerText } from '../../../shared/kafka/headers.ts';
+import { REPLAY_HEADER } from '../../../shared/replay/constants.ts';
 import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
 import { type DeadLetterPipeline, decodeDeadLetters } from '../../../shared/replay/decode.ts';
+import { replayIdOf } from '../../../shared/replay/replay-id.ts';
 import type { CheckedTable, TableCount } from './fault-pipeline.ts';
 
 export type { TableCount } from './fault-pipeline.ts';
@@ -78,6 +81,32 @@ function identityOf(letter: DeadLetter, entryTopics: ReadonlySet<string>): strin
   return `${letter.stage ?? s.topic}:${hash.digest('hex')}`;
 }
 
+/**
+ * The identity of the original each dead letter holds, by its replay id without the job
+ * (`@<topic>-<partition>@<offset>[#<index>]`): a record the replay republished is then known as
+ * that original wherever it lands again (a reject of the replayed copy is no second record).
+ */
+export type ReplayedOriginals = Map<string, string>;
+
+/** `<jobId>@<topic>-<partition>@<offset>[#<index>]` without its job id (the fault runs' have no `@`). */
+const withoutJob = (replayId: string) => replayId.slice(replayId.indexOf('@'));
+
+/**
+ * The identity of the generated record `letter` holds (see {@link tallyOriginals}), recorded in
+ * `replayed` under the letter's own replay id.
+ * @example identifyOriginal(letter, new Set(['cdr.raw.fr']), new Map()) // 'cdr.raw.fr/3/120'
+ */
+export function identifyOriginal(
+  letter: DeadLetter,
+  entryTopics: ReadonlySet<string>,
+  replayed: ReplayedOriginals,
+): string {
+  const replayId = headerText(letter.headers, REPLAY_HEADER.id);
+  const id = (replayId && replayed.get(withoutJob(replayId))) || identityOf(letter, entryTopics);
+  replayed.set(withoutJob(replayIdOf('', letter)), id);
+  return id;
+}
+
 /** Original records a set of topics received between two snapshots. */
 export interface TopicTally {
   /** Records written (a dead-letter record of AWS's format may hold several originals). */
@@ -97,7 +126,9 @@ export interface TopicTally {
  * read from an entry topic is identified by its coordinates there (one per generated record, even
  * when two are byte for byte the same); one read from a later topic by the stage and its bytes,
  * since a redelivery upstream may have written the same record twice to that topic, at two
- * offsets (the stages' outputs are deterministic).
+ * offsets (the stages' outputs are deterministic); a replayed copy (its replay id in `replayed`)
+ * as the original it republished. Each letter read is added to `replayed`, so that a dead letter
+ * of a replayed copy is known as its original too.
  * @example await tallyOriginals(kafka, rejectedBefore, rejectedAfter, new Set(['cdr.raw.fr']), pipeline)
  */
 export async function tallyOriginals(
@@ -106,6 +137,7 @@ export async function tallyOriginals(
   after: EndOffsets,
   entryTopics: ReadonlySet<string>,
   pipeline: DeadLetterPipeline,
+  replayed: ReplayedOriginals = new Map(),
 ): Promise<TopicTally> {
   const seen = new Set<string>();
   const byReason: Record<string, number> = {};
@@ -114,7 +146,7 @@ export async function tallyOriginals(
   await forEachRecordBetween(kafka, before, after, (record) => {
     for (const letter of decodeDeadLetters(record, pipeline)) {
       originals++;
-      const id = identityOf(letter, entryTopics);
+      const id = identifyOriginal(letter, entryTopics, replayed);
       if (seen.has(id)) continue;
       seen.add(id);
       byReason[letter.reason] = (byReason[letter.reason] ?? 0) + 1;

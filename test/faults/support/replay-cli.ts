@@ -26,6 +26,8 @@ export interface ReplayCliOptions {
   readonly ranges: ReadonlyArray<{ partition: number; start: number; end: number }>;
   /** Records republished per second. */
   readonly rate: number;
+  /** Records per produce and checkpoint. @default the replay's own */
+  readonly batchSize?: number;
   /** SIGKILL the replay once this share of its offsets is done (0–1); unset: let it finish. */
   readonly killAt?: number;
   /** Variables added to the replay process's environment (e.g. `REPLAY_LEASE_MS`). */
@@ -63,6 +65,7 @@ export function runReplayCli(options: ReplayCliOptions): Promise<ReplayCliResult
     offsets,
     '--rate',
     String(options.rate),
+    ...(options.batchSize ? ['--batch-size', String(options.batchSize)] : []),
     '--json',
   ];
   const started = Date.now();

@@ -19,7 +19,13 @@ import type { LocalRunLoad } from '../../../shared/pipeline/local-run.ts';
 import { createCassandraClient } from '../../../shared/storage/cassandra/client.ts';
 import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
 import { DEFAULT_KEYSPACE } from '../../../shared/storage/cassandra/keyspace.ts';
-import { checkStored, scanTable, tallyOriginals, truncateTables } from './accounting.ts';
+import {
+  checkStored,
+  type ReplayedOriginals,
+  scanTable,
+  tallyOriginals,
+  truncateTables,
+} from './accounting.ts';
 import type { FaultPipeline } from './fault-pipeline.ts';
 import { observedDefinition, setRunObserver } from './observed-local-run.ts';
 import type { FaultStack } from './private-stack.ts';
@@ -224,6 +230,28 @@ function rangesOf(topic: string, before: EndOffsets, after: EndOffsets) {
     .filter((r) => r.end > r.start);
 }
 
+/** Seconds a replay that is to be killed half-way lasts at least, whatever its size. */
+const KILLED_REPLAY_MIN_SECONDS = 10;
+
+/**
+ * Rate and batch size of a scenario's replay. One to be SIGKILLed half-way is slowed, and cut in
+ * batches, so that it lasts {@link KILLED_REPLAY_MIN_SECONDS} and prints progress (every 2 s)
+ * before its end, however few dead letters the outage left (the commerce pipeline's fraud stage
+ * dead-letters a few hundred where the CDR enrichment dead-letters thousands).
+ */
+function replayPacing(
+  replay: ScenarioSpec['replay'],
+  ranges: ReadonlyArray<{ start: number; end: number }>,
+): { rate: number; batchSize?: number } {
+  const rate = replay?.rate ?? 2_000;
+  if (replay?.killAt === undefined) return { rate };
+  const records = ranges.reduce((n, r) => n + r.end - r.start, 0);
+  return {
+    rate: Math.max(1, Math.min(rate, Math.floor(records / KILLED_REPLAY_MIN_SECONDS))),
+    batchSize: Math.max(1, Math.ceil(records / (2 * KILLED_REPLAY_MIN_SECONDS))),
+  };
+}
+
 /**
  * Runs one scenario on the private stack and checks it.
  * @example const row = await runScenario(env, CDR_FAULT_PIPELINE, { name: 'worker-kill', count: 5000, rate: 1000, inject });
@@ -367,7 +395,7 @@ export async function runScenario(
       jobId,
       source: topic,
       ranges,
-      rate: spec.replay?.rate ?? 2_000,
+      ...replayPacing(spec.replay, ranges),
       ...(spec.replay?.env ? { env: spec.replay.env } : {}),
     };
     let result = await phase(spec.name, 'replay', () =>
@@ -411,8 +439,24 @@ export async function runScenario(
   const rejectedAfter = await endOffsets(admin, rejectTopics);
   const dlqAfter = await endOffsets(admin, dlqTopics);
   const entrySet = new Set(entryTopics);
-  const rejected = await tallyOriginals(kafka, rejectedFrom, rejectedAfter, entrySet, definition);
-  const deadLetters = await tallyOriginals(kafka, dlqFrom, dlqAfterRun, entrySet, definition);
+  // Dead letters first: a reject of a replayed copy is then known as the original it republished.
+  const replayedOriginals: ReplayedOriginals = new Map();
+  const deadLetters = await tallyOriginals(
+    kafka,
+    dlqFrom,
+    dlqAfterRun,
+    entrySet,
+    definition,
+    replayedOriginals,
+  );
+  const rejected = await tallyOriginals(
+    kafka,
+    rejectedFrom,
+    rejectedAfter,
+    entrySet,
+    definition,
+    replayedOriginals,
+  );
   const lateDeadLetters = recordsBetween(dlqAfterRun, dlqAfter);
   const expected = load.expected;
   const tables = [

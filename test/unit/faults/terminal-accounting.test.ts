@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkStored } from '../../faults/support/accounting.ts';
+import type { DeadLetter } from '../../../shared/replay/dead-letter.ts';
+import { checkStored, identifyOriginal, type ReplayedOriginals } from '../../faults/support/accounting.ts';
 import {
   eventIdOfValue,
   eventStoreCount,
@@ -97,5 +98,52 @@ describe('eventIdOfValue', () => {
     expect(eventIdOfValue(Buffer.from('not json'))).toBeUndefined();
     expect(eventIdOfValue(null)).toBeUndefined();
     expect(eventIdOfValue(Buffer.from('{"event_id":3}'))).toBeUndefined();
+  });
+});
+
+describe('identifyOriginal', () => {
+  const letter = (
+    at: DeadLetter['at'],
+    source: DeadLetter['source'],
+    headers: DeadLetter['headers'] = {},
+  ): DeadLetter => ({
+    at,
+    index: 0,
+    of: 1,
+    format: 'orion',
+    source,
+    key: Buffer.from('k'),
+    value: Buffer.from('v'),
+    headers,
+    reason: 'MISSING_FIELD',
+    stage: 'validation',
+    replayCount: 0,
+  });
+  const entry = new Set(['cdr.raw.fr']);
+
+  it('knows a reject of a replayed copy as the original the dead letter held', () => {
+    const replayed: ReplayedOriginals = new Map();
+    // Dead-lettered from the raw topic at offset 120, then replayed (job j1) to offset 900 and rejected there.
+    const dead = letter(
+      { topic: 'cdr.dlq', partition: 0, offset: 7 },
+      { topic: 'cdr.raw.fr', partition: 3, offset: 120 },
+    );
+    expect(identifyOriginal(dead, entry, replayed)).toBe('cdr.raw.fr/3/120');
+    const rejectOfCopy = letter(
+      { topic: 'cdr.rejected', partition: 1, offset: 50 },
+      { topic: 'cdr.raw.fr', partition: 3, offset: 900 },
+      { 'orion.replay.id': Buffer.from('faults-j1@cdr.dlq-0@7') },
+    );
+    expect(identifyOriginal(rejectOfCopy, entry, replayed)).toBe('cdr.raw.fr/3/120');
+  });
+
+  it('keeps the coordinates of a record no known dead letter republished', () => {
+    const replayed: ReplayedOriginals = new Map();
+    const reject = letter(
+      { topic: 'cdr.rejected', partition: 1, offset: 51 },
+      { topic: 'cdr.raw.fr', partition: 2, offset: 10 },
+      { 'orion.replay.id': Buffer.from('other@cdr.dlq-0@99') },
+    );
+    expect(identifyOriginal(reject, entry, replayed)).toBe('cdr.raw.fr/2/10');
   });
 });
