@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:faults:short`: the short fault runs (small counts, one kill, 10 s outages, a 20 s
- * soak) on a private stack they start themselves, about 8 minutes on the 2-core machine. Not part
- * of `npm test` yet: broker-kill still loses a few records and a CI gate must not be flaky (see
- * the README's "Failure behaviour").
+ * The short fault runs (small counts, one kill, 10 s outages, a 20 s soak) on a private stack they
+ * start themselves, about 7 minutes on the 2-core machine: the second half of `npm test` (after
+ * the unit and stack projects, whose shared stack is stopped by then) and `npm run
+ * test:faults:short` alone. The full-size runs are `npm run test:faults`.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
