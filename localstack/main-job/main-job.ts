@@ -102,10 +102,16 @@ export const MAIN_JOB_DEFAULTS: Omit<MainJobOptions, 'log' | 'seed'> = {
   stallTimeoutMs: 120_000,
 };
 
-/** The Kafka side of a run. */
-interface RunClients {
+/** What a run has opened before its stages start, handed from one phase of the job to the next. */
+interface OpenedRun {
+  readonly options: MainJobOptions;
+  readonly localRun: LocalRunModule;
+  readonly load: LocalRunLoad;
+  readonly stores: LocalRunStores;
   readonly kafka: Kafka;
   readonly admin: Admin;
+  readonly context: LocalRunContext;
+  readonly components: Awaited<ReturnType<typeof stackUp>>;
 }
 
 /**
@@ -170,22 +176,15 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     stores = await localRun.openStores(context);
     await stores.prepare();
 
-    return await runStages(options, localRun, load, stores, { kafka, admin }, context, components);
+    return await runStages({ options, localRun, load, stores, kafka, admin, context, components });
   } finally {
     await Promise.allSettled([admin.disconnect(), stores?.close()]);
   }
 }
 
 /** From the stages' start to the report: the part of the run whose records are counted. */
-async function runStages(
-  options: MainJobOptions,
-  localRun: LocalRunModule,
-  load: LocalRunLoad,
-  stores: LocalRunStores,
-  { kafka, admin }: RunClients,
-  context: LocalRunContext,
-  components: Awaited<ReturnType<typeof stackUp>>,
-): Promise<MainJobReport> {
+async function runStages(run: OpenedRun): Promise<MainJobReport> {
+  const { options, context } = run;
   const { log, pipeline: definition } = options;
   const { brokers } = context;
   log(
@@ -215,7 +214,7 @@ async function runStages(
   try {
     // After the fork of the stage workers: the functions' variables go into this process's env.
     functions = await startFunctions(options, context, (error) => pipelineErrors.push(error));
-    return await runWindow(options, localRun, load, stores, { kafka, admin }, context, components, {
+    return await runWindow(run, {
       pipeline,
       stopPipeline,
       workers,
@@ -274,13 +273,7 @@ interface RunningParts {
 
 /** From the drained backlog to the report. */
 async function runWindow(
-  options: MainJobOptions,
-  localRun: LocalRunModule,
-  load: LocalRunLoad,
-  stores: LocalRunStores,
-  { kafka, admin }: RunClients,
-  context: LocalRunContext,
-  components: Awaited<ReturnType<typeof stackUp>>,
+  { options, localRun, load, stores, kafka, admin, context, components }: OpenedRun,
   { pipeline, stopPipeline, workers, functions, pipelineErrors }: RunningParts,
 ): Promise<MainJobReport> {
   const { log, pipeline: definition } = options;

@@ -30,28 +30,25 @@
  * maps these settings to the L1 resource instead.
  */
 import { EventSourceMappingSettingError } from './errors.ts';
-import { batchRetrySettingsOf, inRange, validateBatchRetrySettings } from './esm-settings.ts';
-import type { StartingPosition, StreamStageSpec } from './types.ts';
+import {
+  batchRetrySettingsOf,
+  type FunctionResponseType,
+  inRange,
+  type MappingBatchRetrySettings,
+  validateBatchRetrySettings,
+} from './esm-settings.ts';
+import type { StreamStageSpec } from './types.ts';
 
-/** `FunctionResponseTypes` values of a stream mapping. */
-export type StreamFunctionResponseType = 'ReportBatchItemFailures';
+/** `FunctionResponseTypes` values of a stream mapping: the same as a Kafka mapping's. */
+export type StreamFunctionResponseType = FunctionResponseType;
 
-/** The settings of one DynamoDB Streams mapping, field names as in `CreateEventSourceMapping`. */
-export interface StreamMappingSettings {
-  /** `BatchSize`, 1–10,000. @default 100 */
-  readonly batchSize: number;
-  /** `MaximumBatchingWindowInSeconds`, 0–300. @default 0 (invoke as soon as records are read) */
-  readonly maximumBatchingWindowInSeconds: number;
-  /** `StartingPosition`: used only when the mapping has no checkpoint yet. Required. */
-  readonly startingPosition: StartingPosition;
-  /** `MaximumRetryAttempts`: -1 (until the record expires) or 0–10,000. @default -1 */
-  readonly maximumRetryAttempts: number;
-  /** `MaximumRecordAgeInSeconds`: -1 (the stream's 24 h retention) or 60–604,800. @default -1 */
-  readonly maximumRecordAgeInSeconds: number;
-  /** `BisectBatchOnFunctionError`. @default false */
-  readonly bisectBatchOnFunctionError: boolean;
-  /** `FunctionResponseTypes`. @default [] */
-  readonly functionResponseTypes: readonly StreamFunctionResponseType[];
+/**
+ * The settings of one DynamoDB Streams mapping, field names as in `CreateEventSourceMapping`: the
+ * batching and retry settings every mapping shares, where -1 retries means until the record
+ * expires and -1 record age means the stream's 24 h retention (defaults in
+ * {@link DYNAMODB_STREAM_MAPPING_DEFAULTS}), plus the stream-only `ParallelizationFactor`.
+ */
+export interface StreamMappingSettings extends MappingBatchRetrySettings {
   /** `ParallelizationFactor`: concurrent batches per shard, 1–10. @default 1 */
   readonly parallelizationFactor: number;
 }
