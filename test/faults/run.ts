@@ -9,7 +9,7 @@
  *
  *   tsx test/faults/run.ts                          every scenario, full size
  *   tsx test/faults/run.ts --scenario soak --soak-minutes 10 --rate 2000
- *   tsx test/faults/run.ts --short                  the sizes of the integration tests
+ *   tsx test/faults/run.ts --short                  the sizes of short.test.ts (part of npm test)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ function usage(): string {
     `  --pipeline       comma-separated, default cdr (known: ${Object.keys(FAULT_PIPELINES).join(', ')})`,
     '  --rate           full-speed rate, records/s; scenarios and the soak run at half (default 2000)',
     '  --soak-minutes   soak duration (default 10; with --short, 20 s)',
-    '  --short          the small sizes of test/integration/faults (a few thousand records, one kill)',
+    '  --short          the sizes of test/faults/short.test.ts (a few thousand records, one kill)',
   ].join('\n');
 }
 
