@@ -25,7 +25,7 @@ export const SCENARIO_HELP: Readonly<Record<ScenarioName, string>> = {
   'worker-kill': 'stage workers SIGKILLed mid-batch (5 times across the stages; short: once)',
   'broker-kill': 'one broker of three (RF 3, min ISR 2) SIGKILLed mid-run, restarted later',
   'cassandra-stop': 'Cassandra stopped mid-run (30 s; short: 10 s), dead letters replayed',
-  'dynamodb-stop': 'DynamoDB Local stopped mid-run (30 s; short: 10 s): the stages reading it dead-letter, replayed',
+  'dynamodb-stop': 'DynamoDB Local stopped mid-run (30 s; short: 10 s): its readers dead-letter, replayed',
   'replay-kill': 'a replay of an outage SIGKILLed half-way and resumed with the same job id',
   soak: 'half the full-speed rate for 10 min (short: 20 s): RSS and lag over time, their slope',
 };
