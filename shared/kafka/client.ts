@@ -39,11 +39,13 @@ export interface KafkaClientOptions {
  * Retries that ride out a leader failover: a SIGKILLed broker stays named leader until the
  * controller fences it (the fault run `broker-kill` measured ~30 s on the local KRaft cluster, and
  * a restart of the broker ~29 s more). kafkajs waits `initialRetryTime` (±20 %), then doubles it up
- * to `maxRetryTime` per retry: 300 + 600 + … + 9.6 s + 4 × 10 s ≈ 59 s of back-off over 10
- * retries, AWS's recommendation for MSK producers ("delivery.timeout.ms … 60 seconds or higher",
- * "retry.backoff.ms … 200 ms" minimum, https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices-kafka-client.html).
+ * to `maxRetryTime` per retry: 300 + 600 + … + 9.6 s + 8 × 10 s ≈ 99 s of back-off over 14
+ * retries. AWS recommends 60 s or more for MSK producers ("delivery.timeout.ms … 60 seconds or
+ * higher", "retry.backoff.ms … 200 ms" minimum,
+ * https://docs.aws.amazon.com/msk/latest/developerguide/bestpractices-kafka-client.html); 10
+ * retries (≈ 59 s) ran out once in a CI rehearsal of the short broker-kill, the two cores loaded.
  */
-export const FAILOVER_RETRY: RetryOptions = { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 };
+export const FAILOVER_RETRY: RetryOptions = { retries: 14, initialRetryTime: 300, maxRetryTime: 10_000 };
 
 /**
  * Registers the snappy and LZ4 codecs with kafkajs (which has neither built in). ORION's producers

@@ -1,5 +1,7 @@
 /** Reads the topics a cluster has (partitions, replication factor, configs) with a few batched admin calls. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin } from 'kafkajs';
+import { isTransientKafkaRead } from './errors.ts';
 import type { ExistingTopic } from './topic-plan.ts';
 
 // kafkajs is CommonJS and these enums are not visible as named ESM exports.
@@ -58,16 +60,28 @@ export async function describeTopics(
 /** End offset (the next offset to be written) per partition, per topic. */
 export type TopicEndOffsets = ReadonlyMap<string, ReadonlyMap<number, number>>;
 
+/** Attempts of one topic's ListOffsets that threw a transient read error, 200 ms apart. */
+const END_OFFSETS_ATTEMPTS = 25;
+
 /**
  * The end offsets of `topics` now: a run snapshots them before and after to read or count only
- * the records written in between.
+ * the records written in between. A read kafkajs fails transiently (see
+ * {@link isTransientKafkaRead}: a topic created a moment ago, a leader that just moved) is asked
+ * again, up to about 5 s.
  * @example const before = await topicEndOffsets(admin, ['payments', 'orders']);
  */
 export async function topicEndOffsets(admin: Admin, topics: readonly string[]): Promise<TopicEndOffsets> {
   const entries = await Promise.all(
     topics.map(async (topic) => {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return [topic, new Map(offsets.map((o) => [o.partition, Number(o.high)]))] as const;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const offsets = await admin.fetchTopicOffsets(topic);
+          return [topic, new Map(offsets.map((o) => [o.partition, Number(o.high)]))] as const;
+        } catch (error) {
+          if (attempt >= END_OFFSETS_ATTEMPTS || !isTransientKafkaRead(error)) throw error;
+          await sleep(200);
+        }
+      }
     }),
   );
   return new Map(entries);
