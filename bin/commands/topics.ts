@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { localKafkaBrokers } from '../../localstack/embedded/stack.ts';
 import { createKafka } from '../../shared/kafka/client.ts';
-import { applyTopics, type TopicApplyReport } from '../../shared/kafka/topic-apply.ts';
+import { applyCatalog, type TopicApplyReport } from '../../shared/kafka/topic-apply.ts';
 import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
 import { inspectTopics, type TopicListing } from '../../shared/kafka/topic-inspect.ts';
 import { resolveTopics } from '../../shared/pipeline/topics.ts';
@@ -88,9 +88,8 @@ export function registerTopicsCommands(program: Command): void {
     .action(async (opts: PipelineCommandOptions) => {
       const pipeline = pipelineOf(opts);
       await withLocalAdmin(async (admin) => {
-        const brokers = await clusterBrokerCount(admin);
-        const report = await applyTopics(admin, resolveTopics(brokers, pipeline.topics));
-        console.log(formatApplyReport(report, brokers));
+        const report = await applyCatalog(admin, pipeline.topics);
+        console.log(formatApplyReport(report, report.brokerCount));
       });
     });
 

@@ -14,8 +14,7 @@
 import { availableParallelism } from 'node:os';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, FAILOVER_RETRY } from '../../shared/kafka/client.ts';
-import { applyTopics } from '../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../shared/kafka/topic-describe.ts';
+import { applyCatalog, type TopicApplyReport } from '../../shared/kafka/topic-apply.ts';
 import { keyspaceNameOf } from '../../shared/pipeline/definition.ts';
 import { ENV } from '../../shared/pipeline/environment.ts';
 import type {
@@ -26,7 +25,6 @@ import type {
   LocalRunReportSection,
   LocalRunStores,
 } from '../../shared/pipeline/local-run.ts';
-import { resolveTopics } from '../../shared/pipeline/topics.ts';
 import type { PipelineDefinition } from '../../shared/pipeline/types.ts';
 import { DEFAULT_PIPELINE } from '../../shared/pipelines.ts';
 import { DEFAULT_KEYSPACE } from '../../shared/storage/cassandra/keyspace.ts';
@@ -161,8 +159,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   let stores: LocalRunStores | undefined;
   try {
     log('== topics apply');
-    const brokerCount = await clusterBrokerCount(admin);
-    const applied = await applyTopics(admin, resolveTopics(brokerCount, definition.topics));
+    const applied = await applyCatalog(admin, definition.topics);
     log(`   ${summarizeApply(applied)}`);
 
     // Filled in place once the HTTP APIs listen (after prepare), as LocalRunContext documents.
@@ -436,7 +433,7 @@ function latenciesOf(
   return { latencies, lastLandedAt };
 }
 
-function summarizeApply(report: Awaited<ReturnType<typeof applyTopics>>): string {
+function summarizeApply(report: TopicApplyReport): string {
   const counts = Object.entries(report)
     .filter(([, v]) => Array.isArray(v))
     .map(([k, v]) => `${(v as unknown[]).length} ${k}`);

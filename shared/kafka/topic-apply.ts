@@ -6,18 +6,19 @@
  * Free of CLI concerns: `orion topics apply` and the CDK custom resource both call it.
  *
  * @example
- * const report = await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), catalog));
+ * const report = await applyCatalog(admin, pipeline.topics);
  * report.created // ['orders', …] on an empty cluster, [] the second time
  */
 import kafkajs, { type Admin } from 'kafkajs';
-import type { ResolvedTopic } from '../pipeline/index.ts';
+import type { ResolvedTopic, TopicSpec } from '../pipeline/index.ts';
+import { resolveTopics } from '../pipeline/topics.ts';
 import {
   isTransientKafkaRead,
   KafkaError,
   type PartitionDecrease,
   PartitionDecreaseError,
 } from './errors.ts';
-import { describeTopics } from './topic-describe.ts';
+import { clusterBrokerCount, describeTopics } from './topic-describe.ts';
 import {
   type ConfigAlteration,
   type ConfigsNotApplied,
@@ -202,4 +203,23 @@ export async function applyTopics(
     configsNotApplied: plan.configsNotApplied,
     replicationDrift: plan.replicationDrift,
   };
+}
+
+/** What {@link applyCatalog} did, with the broker count the catalog was fitted to. */
+export interface CatalogApplyReport extends TopicApplyReport {
+  readonly brokerCount: number;
+}
+
+/**
+ * Fits `catalog` to the cluster behind `admin` (replication factor and min ISR capped by its
+ * broker count, {@link resolveTopics}) and applies it ({@link applyTopics}).
+ */
+export async function applyCatalog(
+  admin: Admin,
+  catalog: readonly TopicSpec[],
+  options: ApplyTopicsOptions = {},
+): Promise<CatalogApplyReport> {
+  const brokerCount = await clusterBrokerCount(admin);
+  const report = await applyTopics(admin, resolveTopics(brokerCount, catalog), options);
+  return { ...report, brokerCount };
 }

@@ -35,10 +35,8 @@ import { applyActivitySchema } from '../../../shared/commerce/storage/activity-s
 import { createKafkaConnections, PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/mappings.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
 import { decodeDeadLetters } from '../../../shared/replay/decode.ts';
 import { createKafkaHandler, type KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra/client.ts';
@@ -151,7 +149,7 @@ beforeAll(async () => {
   repo = new ActivityRepository(client, config);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), COMMERCE_TOPICS));
+  await applyCatalog(admin, COMMERCE_TOPICS);
   await waitForTopics(
     admin,
     COMMERCE_TOPICS.map((t) => t.name),

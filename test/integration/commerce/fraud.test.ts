@@ -43,11 +43,9 @@ import { fraudStage } from '../../../shared/commerce/stages/fraud-stage.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { dynamoDbTableNameOf } from '../../../shared/pipeline/definition.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/mappings.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import {
   createDynamoDbDocumentClient,
@@ -101,7 +99,7 @@ beforeAll(async () => {
   kafka = testKafka('it-fraud', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), COMMERCE_PIPELINE.topics));
+  await applyCatalog(admin, COMMERCE_PIPELINE.topics);
   await waitForTopics(
     admin,
     COMMERCE_PIPELINE.topics.map((t) => t.name),

@@ -42,9 +42,7 @@ import { COMMERCE_PIPELINE, COMMERCE_TOPICS, commerceStageSpec } from '../../../
 import { VALIDATED_HEADER } from '../../../shared/commerce/stages/validation-headers.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { captureLogs, type LogCapture } from '../../unit/observability/capture.ts';
 import { waitFor } from '../esm/harness.ts';
@@ -106,7 +104,7 @@ beforeAll(async () => {
   kafka = testKafka(`it-commerce-${RUN}`, brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), COMMERCE_TOPICS));
+  await applyCatalog(admin, COMMERCE_TOPICS);
   await waitForTopics(
     admin,
     COMMERCE_TOPICS.map((t) => t.name),

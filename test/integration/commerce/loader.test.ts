@@ -23,11 +23,9 @@ import {
 } from '../../../shared/commerce/index.ts';
 import { readWindow, topicEnds } from '../../../shared/commerce/local/topic-window.ts';
 import { COMMERCE_PIPELINE, commerceTopicSpec } from '../../../shared/commerce/pipeline.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
 import type { LocalRunModule } from '../../../shared/pipeline/local-run.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
 import { testEndpoints, testKafka, uniqueName } from '../../support/endpoints.ts';
 
 const brokers = testEndpoints().kafkaBrokers;
@@ -40,7 +38,7 @@ const created: string[] = [];
 /** A fresh copy of raw-events for one load. */
 async function rawEventsCopy(): Promise<string> {
   const spec = { ...commerceTopicSpec(COMMERCE_TOPIC.rawEvents), name: uniqueName('it.load.raw-events') };
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), [spec]));
+  await applyCatalog(admin, [spec]);
   await waitForTopics(admin, [spec.name], 60_000);
   created.push(spec.name);
   return spec.name;

@@ -9,9 +9,7 @@ import { startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
 import { generateToKafka } from '../../../localstack/load/generate-to-kafka.ts';
 import { localRun } from '../../../shared/cdr/local-run.ts';
 import { CDR_PIPELINE, stageSpec, TOPICS } from '../../../shared/cdr/pipeline.ts';
-import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from './harness.ts';
 
@@ -21,7 +19,7 @@ const admin = kafka.admin();
 
 beforeAll(async () => {
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), TOPICS));
+  await applyCatalog(admin, TOPICS);
 });
 afterAll(async () => admin.disconnect());
 

@@ -14,9 +14,7 @@ import { type RunningPipeline, startPipeline } from '../../../localstack/esm/pip
 import { startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { FAILURE_HEADER } from '../../../shared/kafka/failure-headers.ts';
-import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { TOY_PIPELINE, TOY_REJECT_REASON, TOY_TOPIC } from '../../fixtures/toy-pipeline/pipeline.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from './harness.ts';
@@ -37,7 +35,7 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), TOY_PIPELINE.topics));
+  await applyCatalog(admin, TOY_PIPELINE.topics);
   await producer.connect();
 });
 afterAll(async () => {

@@ -58,10 +58,8 @@ import { createKafkaConnections, PRODUCER_CONFIG } from '../../../shared/kafka/c
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/mappings.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
 import type { StageSpec } from '../../../shared/pipeline/types.ts';
 import { CheckpointStore } from '../../../shared/replay/checkpoint-store.ts';
 import { ensureReplayJobTable } from '../../../shared/replay/job-table.ts';
@@ -126,7 +124,7 @@ beforeAll(async () => {
   kafka = testKafka('it-order-consumer', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), COMMERCE_PIPELINE.topics));
+  await applyCatalog(admin, COMMERCE_PIPELINE.topics);
   await waitForTopics(
     admin,
     COMMERCE_PIPELINE.topics.map((t) => t.name),

@@ -52,11 +52,9 @@ import { COMMERCE_PIPELINE, OUTBOX_PUBLISHER } from '../../../shared/commerce/pi
 import { COMMERCE_TOPIC } from '../../../shared/commerce/routing.ts';
 import { createKafka, createKafkaConnections, type KafkaConnections } from '../../../shared/kafka/client.ts';
 import { type BatchProducer, createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { definePipeline, functionNameOf } from '../../../shared/pipeline/definition.ts';
 import { streamStageMappingSettings } from '../../../shared/pipeline/stream-esm-settings.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
 import type { PipelineDefinition } from '../../../shared/pipeline/types.ts';
 import {
   createDynamoDbDocumentClient,
@@ -127,7 +125,7 @@ beforeAll(async () => {
   kafka = testKafka('it-orders-flow', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), COMMERCE_PIPELINE.topics));
+  await applyCatalog(admin, COMMERCE_PIPELINE.topics);
   await waitForTopics(
     admin,
     COMMERCE_PIPELINE.topics.map((t) => t.name),

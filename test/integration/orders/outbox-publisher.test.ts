@@ -61,9 +61,7 @@ import { COMMERCE_TOPIC } from '../../../shared/commerce/routing.ts';
 import { createKafka, createKafkaConnections, type KafkaConnections } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { type BatchProducer, createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../../shared/pipeline/topics.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { batchPutItems } from '../../../shared/storage/dynamodb/batch-write.ts';
 import {
   createDynamoDbDocumentClient,
@@ -116,7 +114,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   const topics = COMMERCE_PIPELINE.topics.filter((t) => t.name === ORDERS || t.name === REJECTED);
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), topics));
+  await applyCatalog(admin, topics);
   await waitForTopics(admin, [ORDERS, REJECTED], 60_000);
   connections = createKafkaConnections(
     createKafka({ brokers: endpoints.kafkaBrokers, auth: 'none', clientId: 'it-outbox-publisher' }),

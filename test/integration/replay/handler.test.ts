@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPIC, topicSpec } from '../../../shared/cdr/pipeline.ts';
-import { applyTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import type { ReplaySummary } from '../../../shared/replay/summary.ts';
 import { testEndpoints, uniqueName } from '../../support/endpoints.ts';
 import { endOffsets, originals, type ReplayFixture, replayFixture, writeAwsDeadLetters } from './fixtures.ts';
@@ -17,7 +15,7 @@ let handler: (event: unknown, context: { getRemainingTimeInMillis(): number }) =
 
 beforeAll(async () => {
   f = await replayFixture();
-  await applyTopics(f.admin, resolveTopics(await clusterBrokerCount(f.admin), [topicSpec(TOPIC.dlq)]));
+  await applyCatalog(f.admin, [topicSpec(TOPIC.dlq)]);
   const e = testEndpoints();
   process.env.KAFKA_BROKERS = e.kafkaBrokers.join(',');
   process.env.DYNAMODB_ENDPOINT = e.dynamodbEndpoint;

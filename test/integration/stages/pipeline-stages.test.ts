@@ -31,9 +31,7 @@ import {
 import { applyCdrSchema, CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import type { KafkaBatchResponse, KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { applyTopics, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
-import { clusterBrokerCount } from '../../../shared/kafka/topic-describe.ts';
-import { resolveTopics } from '../../../shared/pipeline/index.ts';
+import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import type { KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra/client.ts';
 import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
@@ -129,7 +127,7 @@ beforeAll(async () => {
   kafka = testKafka('it-stages', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyTopics(admin, resolveTopics(await clusterBrokerCount(admin), TOPICS));
+  await applyCatalog(admin, TOPICS);
   await waitForTopics(
     admin,
     TOPICS.map((t) => t.name),
