@@ -48,7 +48,14 @@ import { utcDay } from '../../../shared/util/utc-day.ts';
 import { testEndpoints, testKafka, uniqueName } from '../../support/endpoints.ts';
 import { VALID } from '../../unit/commerce/fixtures.ts';
 import { generatedUserEvents } from '../../unit/commerce/user-events.ts';
-import { endOffsets, type Offsets, type ReadRecord, readSince } from '../stages/kafka-io.ts';
+import {
+  commitGroupAt,
+  endOffsets,
+  type Offsets,
+  type ReadRecord,
+  readSince,
+  waitForGroupCommit,
+} from '../stages/kafka-io.ts';
 import { disposeStorageFixture, storageFixture } from '../storage/cassandra-fixture.ts';
 
 const USER_EVENTS = COMMERCE_TOPIC.userEvents;
@@ -66,17 +73,6 @@ let repo: ActivityRepository;
 const running: PipelineHandle[] = [];
 const handlers: KafkaHandler[] = [];
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 90_000) {
-  const started = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** User events of a generator run, with user ids of this run (`<prefix>-<id>`): private partitions. */
 function eventsOfRun(prefix: string, options: Parameters<typeof generatedUserEvents>[0]): UserEvent[] {
   return generatedUserEvents(options).map((e) => ({ ...e, user_id: `${prefix}-${e.user_id}` }));
@@ -88,28 +84,13 @@ const messagesOf = (events: readonly UserEvent[]) =>
 /** A consumer group of this run, committed at `user-events`' current end: the mapping starts there. */
 async function groupAtEnd(label: string): Promise<string> {
   const groupId = uniqueName(`it-commerce-activity-${label}`);
-  const ends = await endOffsets(admin, USER_EVENTS);
-  await admin.setOffsets({
-    groupId,
-    topic: USER_EVENTS,
-    partitions: [...ends].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-  });
+  await commitGroupAt(admin, groupId, USER_EVENTS, await endOffsets(admin, USER_EVENTS));
   return groupId;
 }
 
 /** Resolves once the group has committed `user-events` up to `ends` (every record of ours handled). */
-async function drained(groupId: string, ends: Offsets): Promise<void> {
-  await until(
-    `${groupId} to commit ${USER_EVENTS} to its end`,
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [USER_EVENTS] });
-      return [...ends].every(
-        ([p, end]) => Number(committed?.partitions.find((c) => c.partition === p)?.offset ?? -1) >= end,
-      );
-    },
-    (done) => done,
-  );
-}
+const drained = (groupId: string, ends: Offsets) =>
+  waitForGroupCommit(admin, groupId, USER_EVENTS, ends, 90_000);
 
 /** The rows of every (user, UTC day) partition the events belong to, by event id. */
 async function rowsOf(events: readonly UserEvent[]): Promise<Map<string, ActivityRow[]>> {

@@ -55,7 +55,14 @@ import {
 import { dropTables, ensureTables } from '../../../shared/storage/dynamodb/tables.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from '../esm/harness.ts';
-import { endOffsets, type Offsets, type ReadRecord, readSince } from '../stages/kafka-io.ts';
+import {
+  commitGroupAt,
+  endOffsets,
+  type Offsets,
+  type ReadRecord,
+  readSince,
+  waitForGroupCommit,
+} from '../stages/kafka-io.ts';
 
 const endpoints = testEndpoints();
 const brokers = endpoints.kafkaBrokers;
@@ -165,13 +172,7 @@ async function producePayments(
 }
 
 /** Commits `group` at `offsets` (a new group then starts exactly there, whatever `payments` held). */
-async function commitGroup(group: string, offsets: Offsets): Promise<void> {
-  await admin.setOffsets({
-    groupId: group,
-    topic: PAYMENTS,
-    partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-  });
-}
+const commitGroup = (group: string, offsets: Offsets) => commitGroupAt(admin, group, PAYMENTS, offsets);
 
 /** Starts the fraud stage's mapping with consumer group `group` (the real handler unless given). */
 function startFraud(group: string, handler?: HandlerSource): Promise<PipelineHandle> {
@@ -187,17 +188,7 @@ function startFraud(group: string, handler?: HandlerSource): Promise<PipelineHan
 }
 
 /** Waits until `group` has committed `payments` up to `to` (every record before it processed). */
-async function drained(group: string, to: Offsets, timeoutMs = 120_000): Promise<void> {
-  await waitFor(
-    `${group} to commit ${PAYMENTS} up to its end`,
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [PAYMENTS] });
-      const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-      return [...to].every(([p, end]) => (at.get(p) ?? -1) >= end);
-    },
-    timeoutMs,
-  );
-}
+const drained = (group: string, to: Offsets) => waitForGroupCommit(admin, group, PAYMENTS, to, 120_000);
 
 /** This run's alert messages on `fraud-alerts` since `from`, in partition/offset order. */
 async function ourAlerts(from: Offsets): Promise<{ alert: FraudAlert; message: ReadRecord }[]> {

@@ -45,8 +45,14 @@ import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { captureLogs, type LogCapture } from '../../unit/observability/capture.ts';
-import { waitFor } from '../esm/harness.ts';
-import { endOffsets, type Offsets, type ReadRecord, readSince } from '../stages/kafka-io.ts';
+import {
+  commitGroupAt,
+  endOffsets,
+  type Offsets,
+  type ReadRecord,
+  readSince,
+  waitForGroupCommit,
+} from '../stages/kafka-io.ts';
 
 const { kafkaBrokers: brokers } = testEndpoints();
 const RUN = randomUUID().slice(0, 8);
@@ -286,28 +292,6 @@ function buildRun(generated: readonly GeneratedRecord[]): Sent[] {
   return sent;
 }
 
-/** Sets a new group's offsets on `topic` (the stage then starts exactly there). */
-async function startGroupAt(groupId: string, topic: string, offsets: Offsets): Promise<void> {
-  await admin.setOffsets({
-    groupId,
-    topic,
-    partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-  });
-}
-
-/** Waits until `groupId` has committed at least `target` on every partition of `topic`. */
-async function waitForCommitted(groupId: string, topic: string, target: Offsets, timeoutMs = 120_000) {
-  await waitFor(
-    `${groupId} to commit ${topic} up to ${JSON.stringify([...target])}`,
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-      return [...target].every(([p, end]) => (at.get(p) ?? -1) >= end);
-    },
-    timeoutMs,
-  );
-}
-
 const headerOf = (r: ReadRecord, name: string) => r.headers[name]?.toString('utf8');
 
 /**
@@ -358,12 +342,18 @@ describe('commerce ingestion: validation and routing behind the ESM emulator', (
     for (const topic of [COMMERCE_TOPIC.rawEvents, COMMERCE_TOPIC.validated, ...OUTPUT_TOPICS]) {
       startOffsets.set(topic, await endOffsets(admin, topic));
     }
-    await startGroupAt(
+    await commitGroupAt(
+      admin,
       groups.validation,
       COMMERCE_TOPIC.rawEvents,
       startOffsets.get(COMMERCE_TOPIC.rawEvents)!,
     );
-    await startGroupAt(groups.routing, COMMERCE_TOPIC.validated, startOffsets.get(COMMERCE_TOPIC.validated)!);
+    await commitGroupAt(
+      admin,
+      groups.routing,
+      COMMERCE_TOPIC.validated,
+      startOffsets.get(COMMERCE_TOPIC.validated)!,
+    );
 
     logs = captureLogs();
     const started = Date.now();
@@ -392,8 +382,9 @@ describe('commerce ingestion: validation and routing behind the ESM emulator', (
     const produced = Date.now();
     // Every record sent is before these offsets: wait until both stages committed past them.
     const rawEnd = await endOffsets(admin, COMMERCE_TOPIC.rawEvents);
-    await waitForCommitted(groups.validation, COMMERCE_TOPIC.rawEvents, rawEnd);
-    await waitForCommitted(
+    await waitForGroupCommit(admin, groups.validation, COMMERCE_TOPIC.rawEvents, rawEnd);
+    await waitForGroupCommit(
+      admin,
       groups.routing,
       COMMERCE_TOPIC.validated,
       await endOffsets(admin, COMMERCE_TOPIC.validated),

@@ -16,6 +16,7 @@ import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { TOY_PIPELINE, TOY_TOPIC } from '../../fixtures/toy-pipeline/pipeline.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
+import { commitGroupAt, endOffsets, type Offsets } from '../stages/kafka-io.ts';
 import { waitFor } from './harness.ts';
 
 const TOY_MODULE = {
@@ -43,13 +44,6 @@ afterAll(async () => {
   await producer.disconnect();
   await admin.disconnect();
 });
-
-type Offsets = Map<number, number>;
-
-async function endOffsets(topic: string): Promise<Offsets> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-}
 
 async function committed(groupId: string, topic: string): Promise<Offsets> {
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -88,11 +82,7 @@ async function produce(
 /** How many copies of each record of `run` reached `toy.out` between `from` and `to`. */
 async function copiesOnToyOut(run: string, from: Offsets, to: Offsets): Promise<Map<number, number>> {
   const groupId = `it-supervision-reader.${run}`;
-  await admin.setOffsets({
-    groupId,
-    topic: TOY_TOPIC.out,
-    partitions: [...from].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-  });
+  await commitGroupAt(admin, groupId, TOY_TOPIC.out, from);
   const copies = new Map<number, number>();
   const next = new Map(from);
   const consumer = kafka.consumer({ groupId });
@@ -124,13 +114,9 @@ describe('stage worker supervision', () => {
     const run = `sup-${randomUUID().slice(0, 8)}`;
     const group = `it-supervision.${run}`;
     // The group starts at the current end of toy.in: only this run's records go through it.
-    const inStart = await endOffsets(TOY_TOPIC.in);
-    await admin.setOffsets({
-      groupId: group,
-      topic: TOY_TOPIC.in,
-      partitions: [...inStart].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-    });
-    const outStart = await endOffsets(TOY_TOPIC.out);
+    const inStart = await endOffsets(admin, TOY_TOPIC.in);
+    await commitGroupAt(admin, group, TOY_TOPIC.in, inStart);
+    const outStart = await endOffsets(admin, TOY_TOPIC.out);
     const errors: string[] = [];
     const workers: StageWorkersHandle = await startStageWorkers({
       pipeline: TOY_PIPELINE,
@@ -162,7 +148,7 @@ describe('stage worker supervision', () => {
       // What the dead worker committed: no commit of its own can come any more.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const committedAtKill = await committed(group, TOY_TOPIC.in);
-      const endAtKill = await endOffsets(TOY_TOPIC.in);
+      const endAtKill = await endOffsets(admin, TOY_TOPIC.in);
       expect(workers.workerPids().forward).toBeUndefined();
       // It was busy: part of the backlog was not committed yet, so some work is delivered again.
       expect(sum(committedAtKill)).toBeLessThan(sum(endAtKill));
@@ -180,7 +166,7 @@ describe('stage worker supervision', () => {
       expect(restartReports).toHaveLength(1);
       expect(restartReports[0]).toMatch(/signal SIGKILL\): starting a new one in 1\.0 s \(restart 1\)/);
 
-      const inEnd = await endOffsets(TOY_TOPIC.in);
+      const inEnd = await endOffsets(admin, TOY_TOPIC.in);
       await waitFor(
         `${group} committed up to the end of ${TOY_TOPIC.in}`,
         async () => {
@@ -210,7 +196,7 @@ describe('stage worker supervision', () => {
       expect(workers.cpuMicros().forward).toBeGreaterThan(cpuAtKill);
       expect(workers.peakRssMb().forward).toBeGreaterThanOrEqual(rssAtKill);
 
-      const copies = await copiesOnToyOut(run, outStart, await endOffsets(TOY_TOPIC.out));
+      const copies = await copiesOnToyOut(run, outStart, await endOffsets(admin, TOY_TOPIC.out));
       let lost = 0;
       let twiceBelowCommitted = 0;
       let redelivered = 0;

@@ -80,7 +80,13 @@ import {
   routedMessage,
 } from '../../unit/orders/order-consumer-fixtures.ts';
 import { waitFor } from '../esm/harness.ts';
-import { endOffsets, type Offsets, readSince } from '../stages/kafka-io.ts';
+import {
+  commitGroupAt,
+  endOffsets,
+  type Offsets,
+  readSince,
+  waitForGroupCommit,
+} from '../stages/kafka-io.ts';
 
 const endpoints = testEndpoints();
 const brokers = endpoints.kafkaBrokers;
@@ -184,13 +190,7 @@ async function produce(messages: readonly OrderTopicMessage[]): Promise<Offsets>
 }
 
 /** Commits `group` at `offsets` (a new group then starts exactly there, whatever `orders` held). */
-async function commitGroup(group: string, offsets: Offsets): Promise<void> {
-  await admin.setOffsets({
-    groupId: group,
-    topic: ORDERS,
-    partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-  });
-}
+const commitGroup = (group: string, offsets: Offsets) => commitGroupAt(admin, group, ORDERS, offsets);
 
 /** Starts the order consumer's mapping with consumer group `group` (the real handler unless given). */
 function startConsumer(group: string, handler?: HandlerSource): Promise<PipelineHandle> {
@@ -205,18 +205,8 @@ function startConsumer(group: string, handler?: HandlerSource): Promise<Pipeline
   });
 }
 
-/** Waits until `group` has committed `orders` up to `to`. */
-async function drained(group: string, to: Offsets, timeoutMs = 240_000): Promise<void> {
-  await waitFor(
-    `${group} to commit ${ORDERS} up to its end`,
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [ORDERS] });
-      const at = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-      return [...to].every(([p, end]) => (at.get(p) ?? -1) >= end);
-    },
-    timeoutMs,
-  );
-}
+/** Waits until `group` has committed `orders` up to `to` (every record before it processed). */
+const drained = (group: string, to: Offsets) => waitForGroupCommit(admin, group, ORDERS, to, 240_000);
 
 /** The histories of `orderIds` (bounded concurrency). */
 async function histories(orderIds: readonly string[]): Promise<Map<string, StoredOrderEvent[]>> {

@@ -64,7 +64,7 @@ import {
 import { dropTables, ensureTables } from '../../../shared/storage/dynamodb/tables.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from '../esm/harness.ts';
-import { endOffsets, type Offsets, type ReadRecord, readSince } from '../stages/kafka-io.ts';
+import { commitGroupAt, endOffsets, type Offsets, type ReadRecord, readSince } from '../stages/kafka-io.ts';
 
 const endpoints = testEndpoints();
 const brokers = endpoints.kafkaBrokers;
@@ -134,12 +134,7 @@ beforeAll(async () => {
   connections = createKafkaConnections(createKafka({ brokers, auth: 'none', clientId: 'it-orders-flow' }));
 
   // The order consumer: its own group, starting at the end of `orders` (the topic is shared).
-  const end = await endOffsets(admin, ORDERS);
-  await admin.setOffsets({
-    groupId: GROUP,
-    topic: ORDERS,
-    partitions: [...end].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-  });
+  await commitGroupAt(admin, GROUP, ORDERS, await endOffsets(admin, ORDERS));
   consumer = await startPipeline({
     pipeline: COMMERCE_PIPELINE,
     brokers,

@@ -1,11 +1,14 @@
 /**
  * Kafka helpers of the stage integration tests: note a topic's end offsets, read exactly the
- * records written after them (with a fresh consumer group that seeks to those offsets),
- * and turn broker records into the MSK event AWS would deliver.
+ * records written after them (with a fresh consumer group that seeks to those offsets), start a
+ * mapping's group at chosen offsets and wait for it to commit, and turn broker records into the
+ * MSK event AWS would deliver.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { encodeKafkaEvent, type KafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
+import { topicEndOffsets } from '../../../shared/kafka/topic-describe.ts';
 import { uniqueName } from '../../support/endpoints.ts';
+import { waitFor } from '../esm/harness.ts';
 
 /** A record read back from the broker. */
 export interface ReadRecord extends RawKafkaRecord {
@@ -19,17 +22,42 @@ export interface ReadRecord extends RawKafkaRecord {
 /** End offset (next offset to be written) of every partition of `topic`. */
 export type Offsets = Map<number, number>;
 
-/** The current end offsets of `topic` (retried while a new topic's leaders are being elected). */
+/** The current end offsets of `topic` ({@link topicEndOffsets}: asked again while a new topic's leaders are elected). */
 export async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-    } catch (error) {
-      if (attempt >= 20 || !(error as { retriable?: boolean }).retriable) throw error;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  return new Map((await topicEndOffsets(admin, [topic])).get(topic));
+}
+
+/** Commits `groupId` on `topic` at `offsets`: a mapping started with that group begins exactly there. */
+export async function commitGroupAt(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  offsets: Offsets,
+): Promise<void> {
+  await admin.setOffsets({
+    groupId,
+    topic,
+    partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+  });
+}
+
+/** Resolves once `groupId` has committed `topic` up to `to` on every partition (each record before it handled). */
+export async function waitForGroupCommit(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  to: Offsets,
+  timeoutMs = 120_000,
+): Promise<void> {
+  await waitFor(
+    `${groupId} to commit ${topic} up to ${JSON.stringify([...to])}`,
+    async () => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      return [...to].every(([p, end]) => (at.get(p) ?? -1) >= end);
+    },
+    timeoutMs,
+  );
 }
 
 /**
