@@ -2,45 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CDR_PIPELINE } from '../../../shared/cdr/pipeline.ts';
 import { COMMERCE_PIPELINE } from '../../../shared/commerce/pipeline.ts';
 import { definePipeline, definitionProblems } from '../../../shared/pipeline/definition.ts';
-import type { PipelineDefinition, StageSpec, TopicSpec } from '../../../shared/pipeline/types.ts';
+import type { PipelineDefinition } from '../../../shared/pipeline/types.ts';
+import { minimalStage, minimalTopic } from './minimal-specs.ts';
 
-const topic = (name: string): TopicSpec => ({
-  name,
-  partitions: 1,
-  retentionMs: 1,
-  cleanupPolicy: 'delete',
-  compression: 'producer',
-  replicationFactor: 3,
-  minInSyncReplicas: 2,
-  description: name,
-});
-const stage: StageSpec = {
-  name: 'consume',
-  functionDir: 'consume',
-  description: 'x',
-  sourceTopics: ['in'],
-  consumerGroupPrefix: 'g',
-  outputTopics: [],
-  rejectTopic: 'rejected',
-  onFailureTopic: 'dlq',
-  batchSize: 10,
-  maximumBatchingWindowInSeconds: 0,
-  startingPosition: 'TRIM_HORIZON',
-  retry: {
-    maximumRetryAttempts: 1,
-    maximumRecordAgeInSeconds: -1,
-    bisectBatchOnFunctionError: true,
-    reportBatchItemFailures: true,
-  },
-  pollers: { minimum: 1, maximum: 1 },
-  alarms: {
-    maxOffsetLag: 1,
-    offsetLagForMinutes: 1,
-    maxTimeLagSeconds: 1,
-    maxErrorRate: 0.1,
-    maxPipelineAgeP99Ms: 1,
-  },
-};
+const topic = minimalTopic;
+const stage = minimalStage();
 const base: PipelineDefinition = {
   name: 'toy',
   title: 'Toy',

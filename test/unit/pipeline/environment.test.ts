@@ -16,47 +16,12 @@ import {
   stageEnvironment,
   streamStageEnvironment,
 } from '../../../shared/pipeline/index.ts';
-import type { HttpApiSpec, StageSpec, StreamStageSpec, TopicSpec } from '../../../shared/pipeline/types.ts';
+import type { HttpApiSpec, StreamStageSpec } from '../../../shared/pipeline/types.ts';
+import { MINIMAL_RETRY, minimalStage, minimalTopic } from './minimal-specs.ts';
 
-const topic = (name: string): TopicSpec => ({
-  name,
-  partitions: 1,
-  retentionMs: 1,
-  cleanupPolicy: 'delete',
-  compression: 'producer',
-  replicationFactor: 3,
-  minInSyncReplicas: 2,
-  description: name,
-});
-const retry = {
-  maximumRetryAttempts: 1,
-  maximumRecordAgeInSeconds: -1,
-  bisectBatchOnFunctionError: true,
-  reportBatchItemFailures: true,
-};
-const stage: StageSpec = {
-  name: 'consume',
-  functionDir: 'consume',
-  description: 'x',
-  sourceTopics: ['in'],
-  consumerGroupPrefix: 'g',
-  outputTopics: [],
-  rejectTopic: 'rejected',
-  onFailureTopic: 'dlq',
-  batchSize: 10,
-  maximumBatchingWindowInSeconds: 0,
-  startingPosition: 'TRIM_HORIZON',
-  retry,
-  pollers: { minimum: 1, maximum: 1 },
-  alarms: {
-    maxOffsetLag: 1,
-    offsetLagForMinutes: 1,
-    maxTimeLagSeconds: 1,
-    maxErrorRate: 0.1,
-    maxPipelineAgeP99Ms: 1,
-  },
-  stores: [{ store: 'hot', access: 'read-write' }],
-};
+const topic = minimalTopic;
+const retry = MINIMAL_RETRY;
+const stage = minimalStage({ stores: [{ store: 'hot', access: 'read-write' }] });
 const api: HttpApiSpec = {
   name: 'api',
   functionDir: 'api',
