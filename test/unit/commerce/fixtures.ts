@@ -96,3 +96,18 @@ export function vary(event: object, changes: Record<string, unknown>): Record<st
   }
   return copy;
 }
+
+/** KiVendTout's determine_topic, as the seed wrote it. */
+export const SEED_TOPIC_OF_EVENT_TYPE: Readonly<Record<EventType, string>> = {
+  view: 'user-events',
+  addtocart: 'user-events',
+  transaction: 'user-events',
+  search: 'user-events',
+  filter: 'user-events',
+  review: 'user-events',
+  payment_attempt: 'payments',
+  payment_success: 'payments',
+  payment_failure: 'payments',
+  checkout: 'orders',
+  order_completed: 'orders',
+};

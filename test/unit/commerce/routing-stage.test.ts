@@ -23,22 +23,7 @@ import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import type { ForwardOutcome, Outcome } from '../../../shared/runtime/outcome.ts';
-import { bytes, json, NOW, T, VALID, vary } from './fixtures.ts';
-
-/** KiVendTout's determine_topic, as the seed wrote it. */
-const EXPECTED: Readonly<Record<EventType, string>> = {
-  view: 'user-events',
-  addtocart: 'user-events',
-  transaction: 'user-events',
-  search: 'user-events',
-  filter: 'user-events',
-  review: 'user-events',
-  payment_attempt: 'payments',
-  payment_success: 'payments',
-  payment_failure: 'payments',
-  checkout: 'orders',
-  order_completed: 'orders',
-};
+import { bytes, json, NOW, SEED_TOPIC_OF_EVENT_TYPE, T, VALID, vary } from './fixtures.ts';
 
 /** When the event entered the pipeline (raw-events timestamp, carried by validation). */
 const INGESTED = NOW - 5_000;
@@ -85,7 +70,7 @@ describe('commerce routing stage: records from the validation stage', () => {
     const headers = fromValidation(type);
     const input = record(value, { headers });
     const out = asForward((await route(input))[0]);
-    expect(out.topic).toBe(EXPECTED[type]);
+    expect(out.topic).toBe(SEED_TOPIC_OF_EVENT_TYPE[type]);
     expect(out.key).toBe(input.key);
     expect(Buffer.compare(out.value as Buffer, Buffer.from(value))).toBe(0);
     expect(out.headers).toBe(input.headers);
@@ -113,7 +98,7 @@ describe('commerce routing stage: records without a usable header are validated 
   it.each(EVENT_TYPES)('routes a valid %s with no header; adds the validated headers', async (type) => {
     const value = json(VALID[type]);
     const out = asForward((await route(record(value, { headers: TRACE })))[0]);
-    expect(out.topic).toBe(EXPECTED[type]);
+    expect(out.topic).toBe(SEED_TOPIC_OF_EVENT_TYPE[type]);
     expect(String(out.key)).toBe('12345');
     expect(Buffer.compare(out.value as Buffer, Buffer.from(value))).toBe(0);
     expect({ ...out.headers }).toEqual({
@@ -232,7 +217,7 @@ describe('commerce routing handler (createKafkaHandler, stub producer)', () => {
     expect(producer.calls).toHaveLength(1);
     const sent = producer.calls[0]!;
     expect(sent.map((r) => r.topic)).toEqual([
-      ...EVENT_TYPES.map((type) => EXPECTED[type]),
+      ...EVENT_TYPES.map((type) => SEED_TOPIC_OF_EVENT_TYPE[type]),
       COMMERCE_TOPIC.payments,
       COMMERCE_TOPIC.rejected,
     ]);
