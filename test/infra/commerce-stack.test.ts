@@ -32,10 +32,14 @@ import {
 } from './support/synth-orion.ts';
 import {
   functionNamed,
+  type RenderedStatement,
   type Resource,
+  renderedMskArn,
+  renderedStatements,
   renderValue,
   resourcesOf,
   statementsOf,
+  tableReadWrite,
 } from './support/template-queries.ts';
 
 const DAY_MS = 86_400_000;
@@ -102,27 +106,12 @@ type StageName = keyof typeof STAGES;
 const STAGE_NAMES = Object.keys(STAGES) as StageName[];
 
 const fnName = (name: string) => `orion-dev-commerce-${name}`;
-const mskArn = (kind: 'topic' | 'group', name: string) =>
-  `arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:${kind}/<clusterName>/<clusterUuid>/${name}`;
+const mskArn = renderedMskArn;
 const keyspacesArn = (resource: string) =>
   `arn:<AWS::Partition>:cassandra:<AWS::Region>:<AWS::AccountId>:${resource}`;
 
-/** A statement as the assertions compare it: actions and resources as flat lists of strings. */
-interface Rendered {
-  readonly Sid?: string;
-  readonly Action: string[];
-  readonly Resource: string[];
-}
-function rendered(template: Template, name: string): Rendered[] {
-  return statementsOf(template, functionNamed(template, name)[1]).map((s) => ({
-    ...(s.Sid ? { Sid: s.Sid } : {}),
-    Action: [s.Action].flat(),
-    Resource: [s.Resource].flat().map(renderValue),
-  }));
-}
-
 /** The statements every function behind an MSK mapping has, for `stage`. */
-function mappingAndProducerStatements(cluster: string, stage: StageName): Rendered[] {
+function mappingAndProducerStatements(cluster: string, stage: StageName): RenderedStatement[] {
   const s = STAGES[stage];
   return [
     {
@@ -175,28 +164,6 @@ function mappingAndProducerStatements(cluster: string, stage: StageName): Render
       Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
       Resource: s.produces.map((t) => mskArn('topic', t)),
     },
-  ];
-}
-
-/** CDK's `grantReadWriteData` on one table (no index, no stream of its own). */
-function tableReadWrite(tableArn: string): Rendered[] {
-  return [
-    {
-      Action: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:Scan',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:DescribeTable',
-      ],
-      Resource: [tableArn],
-    },
-    { Action: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: [tableArn] },
   ];
 }
 
@@ -335,7 +302,7 @@ describe('the commerce stack, alone', () => {
   });
 
   it.each(STAGE_NAMES)('%s: exactly its MSK grants (topic and group ARNs) and its store', (name) => {
-    const statements = rendered(template, fnName(name));
+    const statements = renderedStatements(template, fnName(name));
     const expected = mappingAndProducerStatements(cluster, name);
     if (name === 'fraud') {
       const table = stack.dynamoDbStores.get('fraud-state')!.tables.get('fraud-windows')!;
@@ -373,7 +340,7 @@ describe('the commerce stack, alone', () => {
 
   it('gives the replay function its job table, the catalog topics and only its own transient reader groups', () => {
     const jobTable = stack.replay!.jobTable;
-    expect(rendered(template, fnName('replay'))).toEqual([
+    expect(renderedStatements(template, fnName('replay'))).toEqual([
       ...tableReadWrite(renderValue(stack.resolve(jobTable.tableArn))),
       { Sid: 'ConsumerConnect', Action: ['kafka-cluster:Connect'], Resource: [cluster] },
       {

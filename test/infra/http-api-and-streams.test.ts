@@ -22,10 +22,13 @@ import { TOY_OUTBOX_PIPELINE, TOY_OUTBOX_TOPIC } from '../fixtures/toy-outbox-pi
 import { type SynthesizedOrion, synthOrion } from './support/synth-orion.ts';
 import {
   functionNamed,
+  type RenderedStatement,
   type Resource,
+  renderedMskArn,
+  renderedStatements,
   renderValue,
   resourcesOf,
-  statementsOf,
+  tableReadWrite,
 } from './support/template-queries.ts';
 
 const API_FN = 'orion-dev-toy-outbox-items-api';
@@ -34,22 +37,7 @@ const CONSUME_FN = 'orion-dev-toy-outbox-consume';
 const QUEUE = `${PUBLISHER_FN}-on-failure`;
 const ACCESS_LOG_GROUP = `/aws/apigateway/${API_FN}/access`;
 const CLUSTER = '<KafkaServerless3B746D71.Arn>';
-const mskTopicArn = (name: string) =>
-  `arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:topic/<clusterName>/<clusterUuid>/${name}`;
-
-/** A statement as compared here: actions and resources as flat lists of strings. */
-interface Rendered {
-  readonly Sid?: string;
-  readonly Action: string[];
-  readonly Resource: string[];
-}
-function rendered(template: Template, functionName: string): Rendered[] {
-  return statementsOf(template, functionNamed(template, functionName)[1]).map((s) => ({
-    ...(s.Sid ? { Sid: s.Sid } : {}),
-    Action: [s.Action].flat(),
-    Resource: [s.Resource].flat().map(renderValue),
-  }));
-}
+const mskTopicArn = (name: string) => renderedMskArn('topic', name);
 
 /** The one resource of `type` whose properties contain `match`; throws unless exactly one. */
 function only(
@@ -71,35 +59,10 @@ function tableId(template: Template, suffix: string): string {
   )[0];
 }
 
-const X_RAY: Rendered = {
+const X_RAY: RenderedStatement = {
   Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
   Resource: ['*'],
 };
-
-/** CDK's `grantReadWriteData` on one table without index: what `access: 'read-write'` grants. */
-function tableReadWrite(tableLogicalId: string): Rendered[] {
-  const arn = `<${tableLogicalId}.Arn>`;
-  return [
-    {
-      Action: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:Scan',
-        // TransactWriteItems is authorized action by action: Put, Update, Delete, ConditionCheck
-        // ("Using IAM with DynamoDB transactions", transaction-apis-iam.html).
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:DescribeTable',
-      ],
-      Resource: [arn],
-    },
-    { Action: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: [arn] },
-  ];
-}
 
 describe('an HTTP API and a stream stage, from the toy outbox pipeline', () => {
   let synth: SynthesizedOrion;
@@ -220,9 +183,9 @@ describe('an HTTP API and a stream stage, from the toy outbox pipeline', () => {
     });
 
     it("is granted read-write on its store's two tables, X-Ray, and nothing else", () => {
-      expect(rendered(template, API_FN)).toEqual([
-        ...tableReadWrite(tableId(template, 'items')),
-        ...tableReadWrite(tableId(template, 'item-outbox')),
+      expect(renderedStatements(template, API_FN)).toEqual([
+        ...tableReadWrite(`<${tableId(template, 'items')}.Arn>`),
+        ...tableReadWrite(`<${tableId(template, 'item-outbox')}.Arn>`),
         X_RAY,
       ]);
     });
@@ -318,7 +281,7 @@ describe('an HTTP API and a stream stage, from the toy outbox pipeline', () => {
 
     it('is granted that one stream, its own queue, produce on its one topic, X-Ray, and nothing else', () => {
       const [queueId] = only(template, 'AWS::SQS::Queue');
-      expect(rendered(template, PUBLISHER_FN)).toEqual([
+      expect(renderedStatements(template, PUBLISHER_FN)).toEqual([
         {
           Action: [
             'dynamodb:DescribeStream',
@@ -354,9 +317,9 @@ describe('an HTTP API and a stream stage, from the toy outbox pipeline', () => {
   it('leaves the Kafka stage as it was: its own store, no tracing, no stream, no API', () => {
     const [, fn] = functionNamed(template, CONSUME_FN);
     expect(fn.Properties.TracingConfig).toBeUndefined();
-    const statements = rendered(template, CONSUME_FN);
+    const statements = renderedStatements(template, CONSUME_FN);
     const dynamo = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toEqual(tableReadWrite(tableId(template, 'audit')));
+    expect(dynamo).toEqual(tableReadWrite(`<${tableId(template, 'audit')}.Arn>`));
     expect(JSON.stringify(statements)).not.toMatch(/xray|sqs:|StreamArn/);
   });
 

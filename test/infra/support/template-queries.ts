@@ -1,7 +1,7 @@
 /**
  * Queries over a synthesized template the infra tests share: resources by type, a function by
  * its physical name, the inline IAM statements of a function's role, the names at the end of
- * MSK IAM resource ARNs.
+ * MSK IAM resource ARNs, and statements rendered as flat strings with the expected DynamoDB grant.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 
@@ -72,4 +72,51 @@ export function renderValue(value: unknown): string {
     if ('Fn::Split' in list && index === 2) return '<clusterUuid>';
   }
   return JSON.stringify(value);
+}
+
+/** A statement as the assertions compare it: actions and resources as flat lists of strings. */
+export interface RenderedStatement {
+  readonly Sid?: string;
+  readonly Action: string[];
+  readonly Resource: string[];
+}
+
+/** The inline IAM statements of the function named `name`, rendered ({@link renderValue}). */
+export function renderedStatements(template: Template, name: string): RenderedStatement[] {
+  return statementsOf(template, functionNamed(template, name)[1]).map((s) => ({
+    ...(s.Sid ? { Sid: s.Sid } : {}),
+    Action: [s.Action].flat(),
+    Resource: [s.Resource].flat().map(renderValue),
+  }));
+}
+
+/** The ARN of an MSK topic or group as {@link renderValue} renders it. */
+export const renderedMskArn = (kind: 'topic' | 'group', name: string) =>
+  `arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:${kind}/<clusterName>/<clusterUuid>/${name}`;
+
+/**
+ * CDK's `grantReadWriteData` on one table without index (what `access: 'read-write'` grants),
+ * for the rendered table ARN `tableArn`.
+ */
+export function tableReadWrite(tableArn: string): RenderedStatement[] {
+  return [
+    {
+      Action: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:Scan',
+        // TransactWriteItems is authorized action by action: Put, Update, Delete, ConditionCheck
+        // ("Using IAM with DynamoDB transactions", transaction-apis-iam.html).
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:DescribeTable',
+      ],
+      Resource: [tableArn],
+    },
+    { Action: ['dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: [tableArn] },
+  ];
 }
