@@ -35,7 +35,7 @@ import { applyActivitySchema } from '../../../shared/commerce/storage/activity-s
 import { createKafkaConnections, PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/mappings.ts';
 import { decodeDeadLetters } from '../../../shared/replay/decode.ts';
 import { createKafkaHandler, type KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
@@ -130,12 +130,7 @@ beforeAll(async () => {
   repo = new ActivityRepository(client, config);
   admin = kafka.admin();
   await admin.connect();
-  await applyCatalog(admin, COMMERCE_TOPICS);
-  await waitForTopics(
-    admin,
-    COMMERCE_TOPICS.map((t) => t.name),
-    60_000,
-  );
+  await applyCatalog(admin, COMMERCE_TOPICS, { timeoutMs: 60_000 });
   producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
 });

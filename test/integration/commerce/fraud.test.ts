@@ -43,7 +43,7 @@ import { fraudStage } from '../../../shared/commerce/stages/fraud-stage.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { dynamoDbTableNameOf } from '../../../shared/pipeline/definition.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/mappings.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
@@ -106,12 +106,7 @@ beforeAll(async () => {
   kafka = testKafka('it-fraud', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyCatalog(admin, COMMERCE_PIPELINE.topics);
-  await waitForTopics(
-    admin,
-    COMMERCE_PIPELINE.topics.map((t) => t.name),
-    60_000,
-  );
+  await applyCatalog(admin, COMMERCE_PIPELINE.topics, { timeoutMs: 60_000 });
   producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
 

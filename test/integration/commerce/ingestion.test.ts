@@ -42,7 +42,7 @@ import { COMMERCE_PIPELINE, COMMERCE_TOPICS, commerceStageSpec } from '../../../
 import { VALIDATED_HEADER } from '../../../shared/commerce/stages/validation-headers.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { captureLogs, type LogCapture } from '../../unit/observability/capture.ts';
 import {
@@ -110,12 +110,7 @@ beforeAll(async () => {
   kafka = testKafka(`it-commerce-${RUN}`, brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyCatalog(admin, COMMERCE_TOPICS);
-  await waitForTopics(
-    admin,
-    COMMERCE_TOPICS.map((t) => t.name),
-    60_000,
-  );
+  await applyCatalog(admin, COMMERCE_TOPICS, { timeoutMs: 60_000 });
   producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
 });

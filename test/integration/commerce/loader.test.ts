@@ -23,7 +23,7 @@ import {
 } from '../../../shared/commerce/index.ts';
 import { readWindow, topicEnds } from '../../../shared/commerce/local/topic-window.ts';
 import { COMMERCE_PIPELINE, commerceTopicSpec } from '../../../shared/commerce/pipeline.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
 import type { LocalRunModule } from '../../../shared/pipeline/local-run.ts';
 import { testEndpoints, testKafka, uniqueName } from '../../support/endpoints.ts';
@@ -38,8 +38,7 @@ const created: string[] = [];
 /** A fresh copy of raw-events for one load. */
 async function rawEventsCopy(): Promise<string> {
   const spec = { ...commerceTopicSpec(COMMERCE_TOPIC.rawEvents), name: uniqueName('it.load.raw-events') };
-  await applyCatalog(admin, [spec]);
-  await waitForTopics(admin, [spec.name], 60_000);
+  await applyCatalog(admin, [spec], { timeoutMs: 60_000 });
   created.push(spec.name);
   return spec.name;
 }

@@ -58,7 +58,7 @@ import { createKafkaConnections, PRODUCER_CONFIG } from '../../../shared/kafka/c
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { decodeKafkaEvent, type KafkaEvent } from '../../../shared/kafka/msk-event.ts';
 import { createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { eventSourceMappingsOf } from '../../../shared/pipeline/mappings.ts';
 import type { StageSpec } from '../../../shared/pipeline/types.ts';
 import { CheckpointStore } from '../../../shared/replay/checkpoint-store.ts';
@@ -130,12 +130,7 @@ beforeAll(async () => {
   kafka = testKafka('it-order-consumer', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyCatalog(admin, COMMERCE_PIPELINE.topics);
-  await waitForTopics(
-    admin,
-    COMMERCE_PIPELINE.topics.map((t) => t.name),
-    60_000,
-  );
+  await applyCatalog(admin, COMMERCE_PIPELINE.topics, { timeoutMs: 60_000 });
   producer = kafka.producer(PRODUCER_CONFIG);
   await producer.connect();
 

@@ -52,7 +52,7 @@ import { COMMERCE_PIPELINE, OUTBOX_PUBLISHER } from '../../../shared/commerce/pi
 import { COMMERCE_TOPIC } from '../../../shared/commerce/routing.ts';
 import { createKafka, createKafkaConnections, type KafkaConnections } from '../../../shared/kafka/client.ts';
 import { type BatchProducer, createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { definePipeline, functionNameOf } from '../../../shared/pipeline/definition.ts';
 import { streamStageMappingSettings } from '../../../shared/pipeline/stream-esm-settings.ts';
 import type { PipelineDefinition } from '../../../shared/pipeline/types.ts';
@@ -125,12 +125,7 @@ beforeAll(async () => {
   kafka = testKafka('it-orders-flow', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyCatalog(admin, COMMERCE_PIPELINE.topics);
-  await waitForTopics(
-    admin,
-    COMMERCE_PIPELINE.topics.map((t) => t.name),
-    60_000,
-  );
+  await applyCatalog(admin, COMMERCE_PIPELINE.topics, { timeoutMs: 60_000 });
   connections = createKafkaConnections(createKafka({ brokers, auth: 'none', clientId: 'it-orders-flow' }));
 
   // The order consumer: its own group, starting at the end of `orders` (the topic is shared).

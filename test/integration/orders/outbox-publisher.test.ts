@@ -61,7 +61,7 @@ import { COMMERCE_TOPIC } from '../../../shared/commerce/routing.ts';
 import { createKafka, createKafkaConnections, type KafkaConnections } from '../../../shared/kafka/client.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { type BatchProducer, createBatchProducer } from '../../../shared/kafka/producer.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import { batchPutItems } from '../../../shared/storage/dynamodb/batch-write.ts';
 import {
   createDynamoDbDocumentClient,
@@ -114,8 +114,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   const topics = COMMERCE_PIPELINE.topics.filter((t) => t.name === ORDERS || t.name === REJECTED);
-  await applyCatalog(admin, topics);
-  await waitForTopics(admin, [ORDERS, REJECTED], 60_000);
+  await applyCatalog(admin, topics, { timeoutMs: 60_000 });
   connections = createKafkaConnections(
     createKafka({ brokers: endpoints.kafkaBrokers, auth: 'none', clientId: 'it-outbox-publisher' }),
   );

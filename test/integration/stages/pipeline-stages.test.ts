@@ -31,7 +31,7 @@ import {
 import { applyCdrSchema, CDR_TABLE } from '../../../shared/cdr/storage/cdr-schema.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import type { KafkaBatchResponse, KafkaEvent } from '../../../shared/kafka/msk-event.ts';
-import { applyCatalog, waitForTopics } from '../../../shared/kafka/topic-apply.ts';
+import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
 import type { KafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { createCassandraClient, sharedCassandraClient } from '../../../shared/storage/cassandra/client.ts';
 import { cassandraConfigFromEnv } from '../../../shared/storage/cassandra/config.ts';
@@ -127,12 +127,7 @@ beforeAll(async () => {
   kafka = testKafka('it-stages', brokers);
   admin = kafka.admin();
   await admin.connect();
-  await applyCatalog(admin, TOPICS);
-  await waitForTopics(
-    admin,
-    TOPICS.map((t) => t.name),
-    60_000,
-  );
+  await applyCatalog(admin, TOPICS, { timeoutMs: 60_000 });
   generated = generateCdrs(
     {
       seed: SEED,
