@@ -1,19 +1,13 @@
-/**
- * The main job runs a pipeline's HTTP API and stream stage beside its Kafka stage (issue 12): the
- * toy outbox pipeline (`test/fixtures/toy-outbox-pipeline/local-pipeline.ts`, stage workers) with
- * a load that enters both through Kafka and through `POST /items` (`LocalRunLoad.drive`, the
- * definition's throttle answering 429s it waits out). Every record either way lands in the audit
- * table exactly once, and the report's accounting, API line and stream stage line say so. Its own
- * table prefixes; the toy's topics are the fixture's (the main job drains and windows them).
- */
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN_JOB_DEFAULTS, runMainJob } from '../../../localstack/main-job/main-job.ts';
 import { accountingHolds, formatMainJobReport } from '../../../localstack/main-job/report.ts';
 import { allEventSourceMappings } from '../../../shared/pipeline/mappings.ts';
 import { createDynamoDbDocumentClient } from '../../../shared/storage/dynamodb/client.ts';
 import { dropTables } from '../../../shared/storage/dynamodb/tables.ts';
-import { TOY_OUTBOX_LOCAL_PIPELINE } from '../../fixtures/toy-outbox-pipeline/local-pipeline.ts';
+import {
+  TOY_OUTBOX_LOCAL_PIPELINE,
+  TOY_OUTBOX_LOCAL_PIPELINE_MODULE,
+} from '../../fixtures/toy-outbox-pipeline/local-pipeline.ts';
 import { testEndpoints, testKafka, uniqueName } from '../../support/endpoints.ts';
 
 // User-set prefixes: every function and the module's stores see them (set before anything runs).
@@ -36,10 +30,7 @@ describe('main job with an HTTP API and a stream stage', () => {
     const report = await runMainJob({
       ...MAIN_JOB_DEFAULTS,
       pipeline: TOY_OUTBOX_LOCAL_PIPELINE,
-      pipelineModule: {
-        path: fileURLToPath(new URL('../../fixtures/toy-outbox-pipeline/local-pipeline.ts', import.meta.url)),
-        exportName: 'TOY_OUTBOX_LOCAL_PIPELINE',
-      },
+      pipelineModule: TOY_OUTBOX_LOCAL_PIPELINE_MODULE,
       count: 300,
       rate: 0,
       invalidRatio: 0,
@@ -91,10 +82,7 @@ describe('main job with an HTTP API and a stream stage', () => {
     const failure = runMainJob({
       ...MAIN_JOB_DEFAULTS,
       pipeline: TOY_OUTBOX_LOCAL_PIPELINE,
-      pipelineModule: {
-        path: fileURLToPath(new URL('../../fixtures/toy-outbox-pipeline/local-pipeline.ts', import.meta.url)),
-        exportName: 'TOY_OUTBOX_LOCAL_PIPELINE',
-      },
+      pipelineModule: TOY_OUTBOX_LOCAL_PIPELINE_MODULE,
       count: 100,
       rate: 0,
       invalidRatio: 0,

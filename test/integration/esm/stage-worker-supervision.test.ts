@@ -9,20 +9,15 @@
  * on records keyed by a run id of its own.
  */
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StageWorkersHandle, startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
-import { TOY_PIPELINE, TOY_TOPIC } from '../../fixtures/toy-pipeline/pipeline.ts';
+import { TOY_PIPELINE, TOY_PIPELINE_MODULE, TOY_TOPIC } from '../../fixtures/toy-pipeline/pipeline.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { commitGroupAt, endOffsets, type Offsets } from '../stages/kafka-io.ts';
 import { waitFor } from './harness.ts';
 
-const TOY_MODULE = {
-  path: fileURLToPath(new URL('../../fixtures/toy-pipeline/pipeline.ts', import.meta.url)),
-  exportName: 'TOY_PIPELINE',
-};
 /** Records produced before the kill (a backlog the worker is busy with), and while it is dead. */
 const BEFORE_KILL = 6_000;
 const AFTER_KILL = 2_000;
@@ -120,7 +115,7 @@ describe('stage worker supervision', () => {
     const errors: string[] = [];
     const workers: StageWorkersHandle = await startStageWorkers({
       pipeline: TOY_PIPELINE,
-      pipelineModule: TOY_MODULE,
+      pipelineModule: TOY_PIPELINE_MODULE,
       brokers,
       stages: ['forward'],
       mappingOverrides: { consumerGroupId: group },
@@ -225,7 +220,7 @@ describe('stage worker supervision', () => {
     const errors: string[] = [];
     const workers = await startStageWorkers({
       pipeline: TOY_PIPELINE,
-      pipelineModule: TOY_MODULE,
+      pipelineModule: TOY_PIPELINE_MODULE,
       brokers,
       stages: ['forward'],
       mappingOverrides: { consumerGroupId: `it-supervision-off.${randomUUID().slice(0, 8)}` },
@@ -250,7 +245,7 @@ describe('stage worker supervision', () => {
     const errors: string[] = [];
     const workers = await startStageWorkers({
       pipeline: TOY_PIPELINE,
-      pipelineModule: TOY_MODULE,
+      pipelineModule: TOY_PIPELINE_MODULE,
       brokers,
       stages: ['forward'],
       mappingOverrides: { consumerGroupId: `it-supervision-stop.${randomUUID().slice(0, 8)}` },
@@ -271,7 +266,7 @@ describe('stage worker supervision', () => {
     await expect(
       startStageWorkers({
         pipeline: TOY_PIPELINE,
-        pipelineModule: TOY_MODULE,
+        pipelineModule: TOY_PIPELINE_MODULE,
         brokers,
         stages: ['forward'],
         workerExecPath: '/nonexistent/node',

@@ -15,14 +15,15 @@ import { startStageWorkers } from '../../../localstack/esm/stage-workers.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import { FAILURE_HEADER } from '../../../shared/kafka/failure-headers.ts';
 import { applyCatalog } from '../../../shared/kafka/topic-apply.ts';
-import { TOY_PIPELINE, TOY_REJECT_REASON, TOY_TOPIC } from '../../fixtures/toy-pipeline/pipeline.ts';
+import {
+  TOY_PIPELINE,
+  TOY_PIPELINE_MODULE,
+  TOY_REJECT_REASON,
+  TOY_TOPIC,
+} from '../../fixtures/toy-pipeline/pipeline.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 import { waitFor } from './harness.ts';
 
-const TOY_MODULE = {
-  path: fileURLToPath(new URL('../../fixtures/toy-pipeline/pipeline.ts', import.meta.url)),
-  exportName: 'TOY_PIPELINE',
-};
 const N = 300;
 
 const { kafkaBrokers: brokers } = testEndpoints();
@@ -130,7 +131,11 @@ describe('a pipeline defined only in a test fixture', () => {
     await expect(startStageWorkers({ pipeline: TOY_PIPELINE, brokers })).rejects.toThrow(
       /not in shared\/pipelines\.ts/,
     );
-    const pipeline = await startStageWorkers({ pipeline: TOY_PIPELINE, pipelineModule: TOY_MODULE, brokers });
+    const pipeline = await startStageWorkers({
+      pipeline: TOY_PIPELINE,
+      pipelineModule: TOY_PIPELINE_MODULE,
+      brokers,
+    });
     await runThroughToy(pipeline);
   });
 

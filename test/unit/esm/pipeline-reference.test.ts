@@ -1,15 +1,8 @@
-/** How a pipeline reaches a stage worker: by name from the registry, or by its module. */
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { pipelineReferenceOf, resolvePipelineReference } from '../../../localstack/esm/pipeline-reference.ts';
 import { PipelineError } from '../../../shared/pipeline/errors.ts';
 import { pipelineNamed } from '../../../shared/pipelines.ts';
-import { TOY_PIPELINE } from '../../fixtures/toy-pipeline/pipeline.ts';
-
-const TOY_MODULE = {
-  path: fileURLToPath(new URL('../../fixtures/toy-pipeline/pipeline.ts', import.meta.url)),
-  exportName: 'TOY_PIPELINE',
-};
+import { TOY_PIPELINE, TOY_PIPELINE_MODULE } from '../../fixtures/toy-pipeline/pipeline.ts';
 
 describe('pipeline references', () => {
   it('names a registered pipeline and resolves it to the same definition', async () => {
@@ -22,7 +15,7 @@ describe('pipeline references', () => {
     expect(() => pipelineReferenceOf(TOY_PIPELINE)).toThrow(PipelineError);
     // A copy of a registered definition is not the registered one: a worker would run the wrong one.
     expect(() => pipelineReferenceOf({ ...pipelineNamed('cdr') })).toThrow(/not in shared\/pipelines\.ts/);
-    const reference = pipelineReferenceOf(TOY_PIPELINE, TOY_MODULE);
+    const reference = pipelineReferenceOf(TOY_PIPELINE, TOY_PIPELINE_MODULE);
     expect((await resolvePipelineReference(reference)).stages.map((s) => s.name)).toEqual([
       'forward',
       'reject',
@@ -30,9 +23,9 @@ describe('pipeline references', () => {
   });
 
   it('says which export is missing', async () => {
-    await expect(resolvePipelineReference({ module: { ...TOY_MODULE, exportName: 'NOPE' } })).rejects.toThrow(
-      /does not export a pipeline definition "NOPE"/,
-    );
+    await expect(
+      resolvePipelineReference({ module: { ...TOY_PIPELINE_MODULE, exportName: 'NOPE' } }),
+    ).rejects.toThrow(/does not export a pipeline definition "NOPE"/);
     expect(() => pipelineReferenceOf(TOY_PIPELINE, { path: 'relative.ts', exportName: 'X' })).toThrow(
       /absolute/,
     );
