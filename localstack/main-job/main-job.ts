@@ -45,9 +45,9 @@ import { loadLocalRunModule } from '../load/local-run-module.ts';
 import { startCpuMeter } from './cpu-meter.ts';
 import { summarizeLatencies } from './latency.ts';
 import { ProgressView } from './progress.ts';
-import type { MainJobReport } from './report.ts';
+import { countByMessage, type MainJobReport } from './report.ts';
 import { endOffsets, recordsBetween, tallyBetween } from './topic-window.ts';
-import { waitUntilIdle } from './wait-until-idle.ts';
+import { describeStall, type IdleOutcome, waitUntilIdle } from './wait-until-idle.ts';
 
 /** Options of {@link runMainJob}. */
 export interface MainJobOptions {
@@ -313,7 +313,10 @@ async function runWindow(
       dlqFrom: await endOffsets(admin, deadLetterTopics),
       producer: () => ({ generated: 0, generating: false }),
     });
-    if (!drained) throw new Error('the backlog of earlier runs did not drain; see `npx orion lag`');
+    if (!drained.idle)
+      throw new Error(
+        `the backlog of earlier runs did not drain (${describeStall(drained.stall)}); see \`npx orion lag\``,
+      );
   }
   const rejectedBefore = await endOffsets(admin, rejectTopics);
   const dlqBefore = await endOffsets(admin, deadLetterTopics);
@@ -352,7 +355,7 @@ async function runWindow(
     generating = false;
   });
   generation.catch(() => abort.abort());
-  let idle: boolean;
+  let idle: IdleOutcome;
   try {
     idle = await waitUntilIdle({
       ...watch,
@@ -408,8 +411,10 @@ async function runWindow(
     ...(driveResult ? { drive: driveResult } : {}),
     sampleRows: samples,
     ...(sections.length > 0 ? { sections } : {}),
-    stalled: !idle,
+    stalled: !idle.idle,
+    ...(idle.idle ? {} : { stall: idle.stall }),
     pipelineErrors: pipelineErrors.length,
+    ...(pipelineErrors.length > 0 ? { pipelineErrorsByMessage: countByMessage(pipelineErrors) } : {}),
     ...(workers ? { workerPeakRssMb: workers.peakRssMb(), workerRestarts: workers.restarts() } : {}),
     cpuSeconds,
     cores: availableParallelism(),

@@ -11,6 +11,7 @@ import type { StageTotals } from '../esm/pipeline.ts';
 import type { HttpApiCounters, StreamStageCounters } from '../esm/pipeline-functions.ts';
 import type { LatencySummary } from './latency.ts';
 import { requestsLine } from './progress.ts';
+import { describeStall, type StallSnapshot } from './wait-until-idle.ts';
 
 /** Everything the main job measured. */
 export interface MainJobReport {
@@ -53,7 +54,11 @@ export interface MainJobReport {
   readonly sections?: readonly LocalRunReportSection[];
   /** The run ended because nothing moved any more, not because everything was processed. */
   readonly stalled: boolean;
+  /** Where it stood then (with `stalled`). */
+  readonly stall?: StallSnapshot;
   readonly pipelineErrors: number;
+  /** The emulator errors survived, counted by message (the most frequent first, at most 5). */
+  readonly pipelineErrorsByMessage?: Readonly<Record<string, number>>;
   /** Highest resident memory of each stage worker, MB (when the stages ran in workers). */
   readonly workerPeakRssMb?: Readonly<Record<string, number>>;
   /**
@@ -217,8 +222,15 @@ export function formatMainJobReport(r: MainJobReport): string {
       `${accountingHolds(r) ? '==' : '!='} generated ${n(r.generated)}${r.drive ? ` + entered ${n(r.drive.entered)}` : ''}` +
       `  → ${accountingHolds(r) ? 'OK' : 'MISMATCH'}`,
   ];
-  if (r.stalled) lines.push('the run stopped because nothing moved any more (see `npx orion lag`)');
-  if (r.pipelineErrors) lines.push(`${r.pipelineErrors} emulator error(s) were survived during the run`);
+  if (r.stalled)
+    lines.push(
+      `the run stopped because nothing moved any more${r.stall ? `: ${describeStall(r.stall)}` : ''} (see \`npx orion lag\`)`,
+    );
+  if (r.pipelineErrors) {
+    lines.push(`${r.pipelineErrors} emulator error(s) were survived during the run`);
+    for (const [message, count] of Object.entries(r.pipelineErrorsByMessage ?? {}))
+      lines.push(`  ${count} × ${message}`);
+  }
   const restarts = Object.values(r.workerRestarts ?? {}).reduce((a, b) => a + b, 0);
   if (restarts > 0 && accounted > recordsIn(r)) {
     // Rejects and dead letters are counted as records on their topics, not as distinct records.
@@ -227,4 +239,21 @@ export function formatMainJobReport(r: MainJobReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** How many distinct messages {@link countByMessage} keeps. */
+const ERROR_MESSAGES_KEPT = 5;
+
+/**
+ * Errors counted by their message's first line (cut at 200 characters), the most frequent first,
+ * at most {@link ERROR_MESSAGES_KEPT}.
+ * @example countByMessage([new Error('x'), new Error('x')]) // { x: 2 }
+ */
+export function countByMessage(errors: readonly unknown[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const error of errors) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, ERROR_MESSAGES_KEPT));
 }

@@ -58,11 +58,31 @@ async function streamsCaughtUp(functions: IdleWatch['functions'], timeoutMs: num
   );
 }
 
+/** Where the pipeline stood when the wait gave up: what kept it from being idle. */
+export interface StallSnapshot {
+  /** Partitions the groups have not committed to their end (at most {@link STALL_PARTITIONS_SHOWN}). */
+  readonly laggingPartitions: readonly Pick<
+    PartitionLag,
+    'stage' | 'topic' | 'partition' | 'committed' | 'end'
+  >[];
+  /** Records fetched by a stage's mappings and not done yet, per stage (only those with some). */
+  readonly pendingByStage: Readonly<Record<string, number>>;
+  /** HTTP requests in flight and stream records pending. */
+  readonly functionsBusy: number;
+}
+
+/** How many lagging partitions a {@link StallSnapshot} lists. */
+export const STALL_PARTITIONS_SHOWN = 10;
+
+/** The end of a wait: idle, or stalled with where it stood. */
+export type IdleOutcome = { readonly idle: true } | { readonly idle: false; readonly stall: StallSnapshot };
+
 /**
- * Resolves `true` once idle, `false` when it gave up (stalled).
- * @example const idle = await waitUntilIdle({ kafka, admin, definition, pipeline, view, … });
+ * Resolves `{ idle: true }` once idle, `{ idle: false, stall }` when nothing moved for
+ * `stallTimeoutMs` (the snapshot says what was still not done).
+ * @example const { idle } = await waitUntilIdle({ kafka, admin, definition, pipeline, view, … });
  */
-export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
+export async function waitUntilIdle(watch: IdleWatch): Promise<IdleOutcome> {
   let quietPolls = 0;
   let lastMovedAt = Date.now();
   let lastSignature = '';
@@ -124,8 +144,45 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<boolean> {
       // Written to a streamed table but not read yet shows nowhere else: ask the mappings.
       (await streamsCaughtUp(watch.functions, 5 * (watch.pollMs ?? 1_000)));
     if (quiet) {
-      if (++quietPolls >= 2) return true;
+      if (++quietPolls >= 2) return { idle: true };
     } else quietPolls = 0;
-    if (!generating && Date.now() - lastMovedAt > watch.stallTimeoutMs) return false;
+    if (!generating && Date.now() - lastMovedAt > watch.stallTimeoutMs) {
+      return {
+        idle: false,
+        stall: {
+          laggingPartitions: lag
+            .filter((row) => row.lag > 0)
+            .slice(0, STALL_PARTITIONS_SHOWN)
+            .map(({ stage, topic, partition, committed, end }) => ({
+              stage,
+              topic,
+              partition,
+              committed,
+              end,
+            })),
+          pendingByStage: Object.fromEntries(
+            Object.entries(stages)
+              .filter(([, t]) => t.recordsPending > 0)
+              .map(([stage, t]) => [stage, t.recordsPending]),
+          ),
+          functionsBusy: activity.busy,
+        },
+      };
+    }
   }
+}
+
+/**
+ * A stall in one line: the lagging partitions and what each stage still held.
+ * @example describeStall(stall) // 'validation cdr.raw.fr[2] committed 120 of 131; pending validation 11'
+ */
+export function describeStall(stall: StallSnapshot): string {
+  const parts = stall.laggingPartitions.map(
+    (p) => `${p.stage} ${p.topic}[${p.partition}] committed ${p.committed ?? 'nothing'} of ${p.end}`,
+  );
+  const pending = Object.entries(stall.pendingByStage).map(([stage, n]) => `${stage} ${n}`);
+  if (pending.length > 0) parts.push(`pending ${pending.join(', ')}`);
+  if (stall.functionsBusy > 0)
+    parts.push(`${stall.functionsBusy} HTTP request(s) or stream record(s) not done`);
+  return parts.length > 0 ? parts.join('; ') : 'no lag and nothing pending, but not quiet';
 }

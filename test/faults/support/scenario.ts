@@ -12,6 +12,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { MAIN_JOB_DEFAULTS, runMainJob } from '../../../localstack/main-job/main-job.ts';
 import { type MainJobReport, recordsIn } from '../../../localstack/main-job/report.ts';
 import { type EndOffsets, endOffsets, recordsBetween } from '../../../localstack/main-job/topic-window.ts';
+import { describeStall } from '../../../localstack/main-job/wait-until-idle.ts';
 import { createKafka } from '../../../shared/kafka/client.ts';
 import { keyspaceNameOf } from '../../../shared/pipeline/definition.ts';
 import { ENV } from '../../../shared/pipeline/environment.ts';
@@ -435,7 +436,8 @@ export async function runScenario(
     const drain = await phase(spec.name, 'drain after the replay', () =>
       mainJob(pipeline, { ...run, count: 0 }, log, pipeline.drainLoadOptions),
     );
-    if (drain.stalled) notes.push('the drain after the replay stalled');
+    if (drain.stalled)
+      notes.push(`the drain after the replay stalled${drain.stall ? `: ${describeStall(drain.stall)}` : ''}`);
   }
   await timeline.stop();
 
@@ -509,7 +511,8 @@ export async function runScenario(
   if (entryRecords !== report.generated)
     notes.push(`the entry topics received ${entryRecords} records for ${report.generated} generated`);
   if (lateDeadLetters > 0) notes.push(`${lateDeadLetters} record(s) dead-lettered again after the replay`);
-  if (report.stalled) notes.push('the main job stalled');
+  if (report.stalled)
+    notes.push(`the main job stalled${report.stall ? `: ${describeStall(report.stall)}` : ''}`);
   return {
     scenario: spec.name,
     pipeline: definition.name,
@@ -558,6 +561,7 @@ export async function runScenario(
         dlq: report.dlq,
         stalled: report.stalled,
         pipelineErrors: report.pipelineErrors,
+        pipelineErrorsByMessage: report.pipelineErrorsByMessage,
         workerPeakRssMb: report.workerPeakRssMb,
         workerRestarts: report.workerRestarts,
         generationMs: report.generationMs,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLocalRunModule, localRunModulePathOf } from '../../../localstack/load/local-run-module.ts';
 import {
   accountingHolds,
+  countByMessage,
   formatMainJobReport,
   type MainJobReport,
 } from '../../../localstack/main-job/report.ts';
@@ -108,5 +109,35 @@ describe('main job report', () => {
     expect(formatMainJobReport({ ...report, workerRestarts: { validation: 1 } })).not.toContain(
       'written twice',
     );
+  });
+
+  it('says where a stalled run stood and which emulator errors it survived, most frequent first', () => {
+    const errors = [
+      ...Array.from({ length: 3 }, () => new Error('The group is rebalancing, so a rejoin is needed\nstack')),
+      new Error('Connection error: connect ECONNREFUSED 127.0.0.1:23094'),
+    ];
+    const byMessage = countByMessage(errors);
+    expect(Object.entries(byMessage)).toEqual([
+      ['The group is rebalancing, so a rejoin is needed', 3],
+      ['Connection error: connect ECONNREFUSED 127.0.0.1:23094', 1],
+    ]);
+    const text = formatMainJobReport({
+      ...report,
+      stalled: true,
+      stall: {
+        laggingPartitions: [
+          { stage: 'validation', topic: 'cdr.raw.fr', partition: 2, committed: 120, end: 131 },
+        ],
+        pendingByStage: { validation: 11 },
+        functionsBusy: 0,
+      },
+      pipelineErrors: errors.length,
+      pipelineErrorsByMessage: byMessage,
+    });
+    expect(text).toContain(
+      'nothing moved any more: validation cdr.raw.fr[2] committed 120 of 131; pending validation 11',
+    );
+    expect(text).toContain('4 emulator error(s) were survived during the run');
+    expect(text).toContain('  3 × The group is rebalancing, so a rejoin is needed');
   });
 });

@@ -8,12 +8,15 @@ import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import type { RunningPipeline } from '../../../localstack/esm/pipeline.ts';
 import type { ProgressView } from '../../../localstack/main-job/progress.ts';
-import { waitUntilIdle } from '../../../localstack/main-job/wait-until-idle.ts';
+import { describeStall, waitUntilIdle } from '../../../localstack/main-job/wait-until-idle.ts';
 import { TOY_PIPELINE } from '../../fixtures/toy-pipeline/pipeline.ts';
 
-/** A cluster where every topic has one empty partition; `fail(call)` may throw instead. */
+/**
+ * A cluster where every topic has one partition, empty unless `end` is given (the groups have
+ * committed 0); `fail(call)` may throw instead.
+ */
 let refreshes = 0;
-function fakeAdmin(fail: (call: number) => Error | undefined): Admin {
+function fakeAdmin(fail: (call: number) => Error | undefined, end = 0): Admin {
   let calls = 0;
   const guard = () => {
     const error = fail(++calls);
@@ -26,7 +29,7 @@ function fakeAdmin(fail: (call: number) => Error | undefined): Admin {
     },
     fetchTopicOffsets: async () => {
       guard();
-      return [{ partition: 0, offset: '0', high: '0', low: '0' }];
+      return [{ partition: 0, offset: String(end), high: String(end), low: '0' }];
     },
     fetchOffsets: async ({ topics }: { topics: string[] }) =>
       topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '0' }] })),
@@ -40,7 +43,7 @@ function fakeAdmin(fail: (call: number) => Error | undefined): Admin {
 const connectionRefused = () =>
   new kafkajs.KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:21094');
 
-function watch(admin: Admin, stallTimeoutMs: number) {
+function watch(admin: Admin, stallTimeoutMs: number, pending: Record<string, number> = {}) {
   const shown: unknown[] = [];
   return {
     shown,
@@ -49,7 +52,10 @@ function watch(admin: Admin, stallTimeoutMs: number) {
         kafka: {} as Kafka,
         admin,
         definition: TOY_PIPELINE,
-        pipeline: { stageTotals: () => ({}) } as unknown as RunningPipeline,
+        pipeline: {
+          stageTotals: () =>
+            Object.fromEntries(Object.entries(pending).map(([stage, n]) => [stage, { recordsPending: n }])),
+        } as unknown as RunningPipeline,
         view: { show: (v: unknown) => shown.push(v) } as unknown as ProgressView,
         rejectedFrom: new Map(),
         dlqFrom: new Map(),
@@ -67,7 +73,7 @@ describe('waitUntilIdle', () => {
       10_000,
     );
     refreshes = 0;
-    await expect(w.run()).resolves.toBe(true);
+    await expect(w.run()).resolves.toEqual({ idle: true });
     expect(w.shown.length).toBeGreaterThanOrEqual(2); // the polls after the outage
     expect(refreshes).toBeGreaterThan(0); // the admin's metadata refreshed after a failed poll
   });
@@ -89,5 +95,28 @@ describe('waitUntilIdle', () => {
     const started = Date.now();
     await expect(w.run()).rejects.toThrow(/Invalid topic/);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('gives up when nothing moves for the stall timeout, and says which partitions lag and what is pending', async () => {
+    const w = watch(
+      fakeAdmin(() => undefined, 7),
+      50,
+      { forward: 3 },
+    );
+    const outcome = await w.run();
+    expect(outcome.idle).toBe(false);
+    if (outcome.idle) return;
+    // Every toy mapping's group committed 0 of 7 on its one partition.
+    expect(outcome.stall.laggingPartitions).toContainEqual({
+      stage: 'forward',
+      topic: 'toy.in',
+      partition: 0,
+      committed: 0,
+      end: 7,
+    });
+    expect(outcome.stall.pendingByStage).toEqual({ forward: 3 });
+    expect(describeStall(outcome.stall)).toMatch(
+      /^forward toy\.in\[0\] committed 0 of 7; .*pending forward 3$/,
+    );
   });
 });
