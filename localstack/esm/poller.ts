@@ -87,6 +87,7 @@ export class Poller {
   private readonly buffer = new RecordBuffer();
   /** Per partition: offset after the last done record (what to commit). */
   private readonly done = new Map<number, number>();
+  /** Per partition: the offset the broker acknowledged last (from kafkajs' COMMIT_OFFSETS event). */
   private readonly committed = new Map<number, number>();
   /** Per partition: incremented each time the partition is (re)assigned to this consumer. */
   private readonly ownership = new Map<number, number>();
@@ -130,6 +131,21 @@ export class Poller {
       this.deps.counters.recordsPending -= dropped;
       this.deps.counters.recordsIn -= dropped;
       this.joined();
+    });
+    // What the broker acknowledged, not what `commitOffsets` resolved: kafkajs resolves it without
+    // committing anything while its runner is not running (between a crash on a broker failover
+    // and the restart; runner.js `commitOffsets`: "consumer not running, exiting"). Counting those
+    // offsets as committed left them uncommitted for good once the partition went quiet: lag that
+    // never reached 0, a stalled run (the broker-kill fault run).
+    this.consumer.on(this.consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      for (const { topic, partitions } of payload.topics) {
+        if (topic !== deps.config.topic) continue;
+        for (const { partition, offset } of partitions) {
+          const at = Number(String(offset));
+          if (at > (this.committed.get(partition) ?? -1)) this.committed.set(partition, at);
+        }
+      }
+      this.deps.counters.commits++;
     });
     // A fetch the client cannot decode (e.g. a codec it lacks) crashes and restarts the consumer
     // over and over without a single record read: say so instead of polling silently.
@@ -358,9 +374,9 @@ export class Poller {
       .map(([partition, offset]) => ({ topic, partition, offset: String(offset) }));
     if (partitions.length === 0) return;
     try {
+      // `committed` moves on the COMMIT_OFFSETS event only: a commit kafkajs skipped is asked again
+      // by the next one (the invoke loop asks every second while idle).
       await this.consumer.commitOffsets(partitions);
-      for (const p of partitions) this.committed.set(p.partition, Number(p.offset));
-      this.deps.counters.commits++;
     } catch (error) {
       // Refused during a rebalance: the next commit (or the new owner) covers these offsets.
       this.deps.onError(error);
