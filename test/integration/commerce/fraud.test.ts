@@ -20,7 +20,6 @@ import { DescribeTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerPathOf, loadHandler } from '../../../localstack/esm/handler-loader.ts';
 import { type PipelineHandle, startPipeline } from '../../../localstack/esm/pipeline.ts';
 import type { HandlerSource } from '../../../localstack/esm/types.ts';
 import { FraudStateRepository } from '../../../shared/commerce/fraud/state-repository.ts';
@@ -54,7 +53,7 @@ import {
 } from '../../../shared/storage/dynamodb/client.ts';
 import { dropTables, ensureTables } from '../../../shared/storage/dynamodb/tables.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
-import { waitFor } from '../esm/harness.ts';
+import { closeStageHandler, waitFor } from '../esm/harness.ts';
 import {
   commitGroupAt,
   endOffsets,
@@ -133,12 +132,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The handler module's own Kafka clients: the emulator imported it once per mapping environment.
-  const [mapping] = eventSourceMappingsOf(STAGE);
-  const handler = await loadHandler(
-    { kind: 'module', path: handlerPathOf(COMMERCE_PIPELINE, STAGE, false) },
-    mapping!.consumerGroupId,
-  ).catch(() => undefined);
-  await (handler as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => undefined);
+  await closeStageHandler(COMMERCE_PIPELINE, STAGE, eventSourceMappingsOf(STAGE)[0]!.consumerGroupId);
   await producer?.disconnect();
   await admin?.disconnect();
   if (doc) {

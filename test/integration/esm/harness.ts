@@ -8,12 +8,14 @@ import {
   type EventSourceMappingHandle,
   startEventSourceMapping,
 } from '../../../localstack/esm/event-source-mapping.ts';
+import { handlerPathOf, loadHandler } from '../../../localstack/esm/handler-loader.ts';
 import type { EmulatorOptions, KafkaEventHandler } from '../../../localstack/esm/types.ts';
 import { PRODUCER_CONFIG } from '../../../shared/kafka/client.ts';
 import {
   type EventSourceMappingSettings,
   validateEventSourceMappingSettings,
 } from '../../../shared/pipeline/esm-settings.ts';
+import type { PipelineDefinition, StageSpec } from '../../../shared/pipeline/types.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
 
 /** A test's private topics and clients. */
@@ -166,4 +168,21 @@ export async function waitFor(
     if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Closes the clients a stage's handler module opened, in the instance the emulator imported for
+ * `environment` (a mapping's consumer group: one module instance per mapping environment). A
+ * handler without `close` (or that never loaded) is left as it is.
+ */
+export async function closeStageHandler(
+  pipeline: PipelineDefinition,
+  stage: StageSpec,
+  environment: string,
+): Promise<void> {
+  const handler = await loadHandler(
+    { kind: 'module', path: handlerPathOf(pipeline, stage, false) },
+    environment,
+  ).catch(() => undefined);
+  await (handler as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => undefined);
 }

@@ -32,7 +32,6 @@ import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handlerPathOf, loadHandler } from '../../../localstack/esm/handler-loader.ts';
 import { type PipelineHandle, startPipeline } from '../../../localstack/esm/pipeline.ts';
 import type { HandlerSource } from '../../../localstack/esm/types.ts';
 import {
@@ -79,7 +78,7 @@ import {
   orderCreatedMessage,
   routedMessage,
 } from '../../unit/orders/order-consumer-fixtures.ts';
-import { waitFor } from '../esm/harness.ts';
+import { closeStageHandler, waitFor } from '../esm/harness.ts';
 import {
   commitGroupAt,
   endOffsets,
@@ -146,12 +145,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The handler module's own Kafka clients: the emulator imported it once per mapping environment.
-  const [mapping] = eventSourceMappingsOf(ORDER_CONSUMER);
-  const handler = await loadHandler(
-    { kind: 'module', path: handlerPathOf(PIPELINE, ORDER_CONSUMER, false) },
-    mapping!.consumerGroupId,
-  ).catch(() => undefined);
-  await (handler as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => undefined);
+  await closeStageHandler(
+    PIPELINE,
+    ORDER_CONSUMER,
+    eventSourceMappingsOf(ORDER_CONSUMER)[0]!.consumerGroupId,
+  );
   await producer?.disconnect();
   await admin?.disconnect();
   if (doc) {

@@ -28,7 +28,6 @@ import {
   MemoryCheckpointStore,
   startDynamoDbStreamMapping,
 } from '../../../localstack/esm/dynamodb-streams/index.ts';
-import { handlerPathOf, loadHandler } from '../../../localstack/esm/handler-loader.ts';
 import { type PipelineHandle, startPipeline } from '../../../localstack/esm/pipeline.ts';
 import {
   type RunningPipelineFunctions,
@@ -63,7 +62,7 @@ import {
 } from '../../../shared/storage/dynamodb/client.ts';
 import { dropTables, ensureTables } from '../../../shared/storage/dynamodb/tables.ts';
 import { testEndpoints, testKafka } from '../../support/endpoints.ts';
-import { waitFor } from '../esm/harness.ts';
+import { closeStageHandler, waitFor } from '../esm/harness.ts';
 import { commitGroupAt, endOffsets, type Offsets, type ReadRecord, readSince } from '../stages/kafka-io.ts';
 
 const endpoints = testEndpoints();
@@ -146,12 +145,11 @@ afterAll(async () => {
   await Promise.all(extra.map((e) => e.stop().catch(() => undefined)));
   await consumer?.stop().catch(() => undefined);
   // The consumer module's own Kafka clients (one module instance per mapping environment).
-  const stage = COMMERCE_PIPELINE.stages.find((s) => s.name === CONSUMER)!;
-  const handler = await loadHandler(
-    { kind: 'module', path: handlerPathOf(COMMERCE_PIPELINE, stage, false) },
+  await closeStageHandler(
+    COMMERCE_PIPELINE,
+    COMMERCE_PIPELINE.stages.find((s) => s.name === CONSUMER)!,
     GROUP,
-  ).catch(() => undefined);
-  await (handler as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => undefined);
+  );
   await connections?.disconnect().catch(() => undefined);
   await admin?.disconnect();
   if (doc) {
