@@ -1,10 +1,3 @@
-/**
- * The fraud stage against an in-memory window-state store (conditional on the revision, like the
- * DynamoDB one) and through the real stage runtime with a recording producer; the DynamoDB
- * repository against a scripted document client. DynamoDB Local and the broker are exercised in
- * test/integration/commerce/fraud.test.ts.
- */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
@@ -37,11 +30,11 @@ import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
 import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
-import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import type { FanOutOutcome } from '../../../shared/runtime/outcome.ts';
 import type { RecordResult, SettledRecord, Stage } from '../../../shared/runtime/stage.ts';
+import { quietLogger, recordingProducer } from '../../support/handler-doubles.ts';
 import { VALID } from './fixtures.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -137,23 +130,6 @@ const outputsOf = (result: RecordResult | undefined) => (result as FanOutOutcome
 const alertOf = (value: string | Buffer) => FraudAlertSchema.parse(JSON.parse(value.toString()));
 const settle = (recs: readonly StageRecord[], results: readonly RecordResult[]): SettledRecord[] =>
   recs.map((record, i) => ({ record, result: results[i] as SettledRecord['result'] }));
-
-/** A producer that records every send. */
-function recordingProducer() {
-  const calls: OutboundRecord[][] = [];
-  return {
-    calls,
-    async send(outbound: readonly OutboundRecord[]) {
-      calls.push([...outbound]);
-    },
-  };
-}
-
-function quietLogger(): Logger {
-  const logger = createLogger({ serviceName: 'test' });
-  logger.setLogLevel('SILENT');
-  return logger;
-}
 
 function handlerOf(stage: Stage, producer: ReturnType<typeof recordingProducer>) {
   return createKafkaHandler(stage, {

@@ -17,12 +17,11 @@ import { commerceRoutingStage } from '../../../shared/commerce/stages/routing-st
 import { VALIDATED_HEADER, validatedHeaders } from '../../../shared/commerce/stages/validation-headers.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
-import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
 import type { RecordHeaders, StageRecord } from '../../../shared/kafka/types.ts';
-import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import type { ForwardOutcome, Outcome } from '../../../shared/runtime/outcome.ts';
+import { quietLogger, recordingProducer } from '../../support/handler-doubles.ts';
 import { bytes, json, NOW, SEED_TOPIC_OF_EVENT_TYPE, T, VALID, vary } from './fixtures.ts';
 
 /** When the event entered the pipeline (raw-events timestamp, carried by validation). */
@@ -175,23 +174,11 @@ describe('commerce routing stage: records without a usable header are validated 
   });
 });
 
-/** A producer that records what it was asked to send. */
-function stubProducer() {
-  const calls: OutboundRecord[][] = [];
-  return {
-    calls,
-    async send(records: readonly OutboundRecord[]) {
-      calls.push([...records]);
-    },
-  };
-}
-
 describe('commerce routing handler (createKafkaHandler, stub producer)', () => {
   it('routes a whole batch in one produce to the three topics; garbage to commerce.rejected', async () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const logger = createLogger({ serviceName: 'test' });
-    logger.setLogLevel('SILENT');
-    const producer = stubProducer();
+    const logger = quietLogger();
+    const producer = recordingProducer();
     const handler = createKafkaHandler(commerceRoutingStage({ now: () => NOW }), {
       producer,
       logger,

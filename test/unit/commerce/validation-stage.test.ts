@@ -25,13 +25,12 @@ import { VALIDATION_METRIC, validationMetrics } from '../../../shared/commerce/s
 import { commerceValidationStage } from '../../../shared/commerce/stages/validation-stage.ts';
 import { decodeFailureHeaders, FAILURE_HEADER } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
-import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
-import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { REJECT_VALUE_MAX_BYTES } from '../../../shared/runtime/reject-record.ts';
 import type { RecordResult } from '../../../shared/runtime/stage.ts';
+import { quietLogger, recordingProducer } from '../../support/handler-doubles.ts';
 import { captureOutput } from '../observability/capture.ts';
 import { bytes, json, NOW, T, VALID, vary } from './fixtures.ts';
 
@@ -280,18 +279,6 @@ describe('commerce validation stage: per-type counters', () => {
   });
 });
 
-/** A producer that records what it was asked to send, or fails. */
-function stubProducer(fail?: Error) {
-  const calls: OutboundRecord[][] = [];
-  return {
-    calls,
-    async send(records: readonly OutboundRecord[]) {
-      calls.push([...records]);
-      if (fail) throw fail;
-    },
-  };
-}
-
 function raw(value: Uint8Array | null, partition = 0, key: string | null = 'k'): RawKafkaRecord {
   return {
     topic: COMMERCE_TOPIC.rawEvents,
@@ -309,10 +296,9 @@ describe('commerce validation handler (createKafkaHandler, stub producer)', () =
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   });
 
-  function handlerWith(producer: ReturnType<typeof stubProducer>) {
+  function handlerWith(producer: ReturnType<typeof recordingProducer>) {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
-    const logger = createLogger({ serviceName: 'test' });
-    logger.setLogLevel('SILENT');
+    const logger = quietLogger();
     return createKafkaHandler(stage(), {
       producer,
       logger,
@@ -322,7 +308,7 @@ describe('commerce validation handler (createKafkaHandler, stub producer)', () =
   }
 
   it('sends forwards and rejects in one produce, rejects with original bytes and reason headers', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerWith(producer);
     const valid = EVENT_TYPES.map((type) => raw(json(VALID[type]), 1));
     const bad = BAD.map(([, value]) => raw(value, 2));
@@ -383,7 +369,7 @@ describe('commerce validation handler (createKafkaHandler, stub producer)', () =
   });
 
   it('counts nothing for a batch whose produce failed (its redelivery is counted)', async () => {
-    const handler = handlerWith(stubProducer(new Error('broker down')));
+    const handler = handlerWith(recordingProducer(new Error('broker down')));
     let response: Awaited<ReturnType<typeof handler>> | undefined;
     const lines = await captureOutput(async () => {
       response = await handler(encodeKafkaEvent([raw(json(v)), raw(null)], { bootstrapServers: 'b:9092' }));

@@ -31,13 +31,13 @@ import { REJECT_REASON } from '../../../shared/commerce/reason-codes.ts';
 import { COMMERCE_TOPIC } from '../../../shared/commerce/routing.ts';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
-import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import type { DoneOutcome, RejectOutcome } from '../../../shared/runtime/outcome.ts';
 import type { RecordResult, SettledRecord, Stage } from '../../../shared/runtime/stage.ts';
+import { quietLogger, recordingProducer } from '../../support/handler-doubles.ts';
 import { captureOutput } from '../observability/capture.ts';
 import { CUSTOMER_SECRETS } from './bad-inputs.ts';
 import { orderCreatedMessage, routedMessage, stageRecords, T0 } from './order-consumer-fixtures.ts';
@@ -77,23 +77,6 @@ class MemoryStore implements OrderEventStore {
 
 const stageWith = (store: OrderEventStore, extra: { logger?: Logger; tracer?: Tracer } = {}) =>
   orderConsumerStage({ store, now: () => NOW, ...extra });
-
-/** A producer that records every send. */
-function recordingProducer() {
-  const calls: OutboundRecord[][] = [];
-  return {
-    calls,
-    async send(outbound: readonly OutboundRecord[]) {
-      calls.push([...outbound]);
-    },
-  };
-}
-
-function quietLogger(): Logger {
-  const logger = createLogger({ serviceName: 'test' });
-  logger.setLogLevel('SILENT');
-  return logger;
-}
 
 const eventOf = (recs: readonly StageRecord[]) =>
   encodeKafkaEvent(recs as readonly RawKafkaRecord[], { bootstrapServers: '127.0.0.1:9092' });

@@ -1,9 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFailureHeaders } from '../../../shared/kafka/failure-headers.ts';
 import { encodeKafkaEvent, type RawKafkaRecord } from '../../../shared/kafka/msk-event.ts';
-import type { OutboundRecord } from '../../../shared/kafka/producer.ts';
 import type { StageRecord } from '../../../shared/kafka/types.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics, type StageMetric } from '../../../shared/observability/metrics.ts';
@@ -11,25 +9,9 @@ import { UnsupportedEventError } from '../../../shared/runtime/errors.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { forward, type Outcome, reject, TransientError } from '../../../shared/runtime/outcome.ts';
 import { perRecordStage, type Stage } from '../../../shared/runtime/stage.ts';
+import { quietLogger, recordingProducer } from '../../support/handler-doubles.ts';
 import { captureOutput } from '../observability/capture.ts';
 
-/** A producer that records what it was asked to send, or fails. */
-function stubProducer(fail?: Error) {
-  const calls: OutboundRecord[][] = [];
-  return {
-    calls,
-    async send(records: readonly OutboundRecord[]) {
-      calls.push([...records]);
-      if (fail) throw fail;
-    },
-  };
-}
-
-const quietLogger = (): Logger => {
-  const logger = createLogger({ serviceName: 'test' });
-  logger.setLogLevel('SILENT');
-  return logger;
-};
 // Metrics are covered by test/unit/observability; keep this output quiet.
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const quietMetrics = (): Metrics => createStageMetrics('validation', 'test');
@@ -54,7 +36,7 @@ function decide(record: StageRecord): Outcome {
   return forward('cdr.validated', record.key, `fwd:${v}`, { eventTimeMs: 1_700_000_000_000 });
 }
 
-function handlerFor(stage: Stage, producer: ReturnType<typeof stubProducer>) {
+function handlerFor(stage: Stage, producer: ReturnType<typeof recordingProducer>) {
   return createKafkaHandler(stage, {
     producer,
     rejectTopic: 'cdr.rejected',
@@ -69,7 +51,7 @@ const event = (records: RawKafkaRecord[], eventSource: 'aws:kafka' | 'SelfManage
 
 describe('createKafkaHandler', () => {
   it('returns an empty batchItemFailures and produces forwards and rejects in ONE send', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     const res = await handler(
       event([
@@ -88,7 +70,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('accepts self-managed Kafka events and refuses other event sources', async () => {
-    const handler = handlerFor(perRecordStage('validation', decide), stubProducer());
+    const handler = handlerFor(perRecordStage('validation', decide), recordingProducer());
     await expect(handler(event([raw('t', 0, 1, 'ok')], 'SelfManagedKafka'))).resolves.toEqual({
       batchItemFailures: [],
     });
@@ -98,7 +80,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('reports every record from the first failure of a partition on, as {partition: "<topic>-<partition>", offset}', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     const res = await handler(
       event([
@@ -122,7 +104,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('isolates records: one throwing record does not fail the others of its batch', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     const records = Array.from({ length: 20 }, (_, i) => raw('cdr.raw.fr', i, 0, i === 7 ? 'crash' : 'ok'));
     const res = await handler(event(records));
@@ -131,7 +113,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('fails every record when the stage throws', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const throwing: Stage = {
       name: 'validation',
       processBatch: async () => {
@@ -152,12 +134,12 @@ describe('createKafkaHandler', () => {
 
   it('fails every record when the stage breaks its contract (wrong number of results)', async () => {
     const broken: Stage = { name: 'validation', processBatch: async () => [] };
-    const res = await handlerFor(broken, stubProducer())(event([raw('t', 0, 5, 'ok')]));
+    const res = await handlerFor(broken, recordingProducer())(event([raw('t', 0, 5, 'ok')]));
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: { partition: 't-0', offset: 5 } }]);
   });
 
   it('when the produce fails, every record whose output was not confirmed is a failure', async () => {
-    const producer = stubProducer(new Error('broker down'));
+    const producer = recordingProducer(new Error('broker down'));
     const doneFirst: Stage = {
       name: 'storage',
       async processBatch(records) {
@@ -184,7 +166,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('writes rejects with the original key, bytes and headers plus the failure headers', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     const input = {
       ...raw('cdr.raw.fr', 3, 77, 'bad;\u00e9', 'imsi-key'),
@@ -210,7 +192,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('keeps a header literally named __proto__ as a header', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     const ev = event([raw('t', 0, 1, 'bad')]);
     ev.records['t-0']![0]!.headers = [JSON.parse('{"__proto__":[1,2]}')];
@@ -221,7 +203,7 @@ describe('createKafkaHandler', () => {
   });
 
   it('truncates a huge rejected value and says so in headers', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const handler = handlerFor(perRecordStage('validation', decide), producer);
     await handler(event([raw('t', 0, 1, `bad${'x'.repeat(1024 * 1024)}`)]));
     const out = producer.calls[0]![0]!;
@@ -232,14 +214,14 @@ describe('createKafkaHandler', () => {
   });
 
   it('returns without producing for an event with no records', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const res = await handlerFor(perRecordStage('validation', decide), producer)(event([]));
     expect(res).toEqual({ batchItemFailures: [] });
     expect(producer.calls).toEqual([]);
   });
 
   it('calls afterProduce once the produce is acknowledged, with the settled records only', async () => {
-    const producer = stubProducer();
+    const producer = recordingProducer();
     const seen: string[][] = [];
     const stage: Stage = {
       ...perRecordStage('fraud', decide),
@@ -267,20 +249,20 @@ describe('createKafkaHandler', () => {
     });
     const res = await handlerFor(
       stage(),
-      stubProducer(),
+      recordingProducer(),
     )(event([raw('p', 0, 1, 'ok'), raw('p', 1, 7, 'ok')]));
     expect(res.batchItemFailures).toEqual([
       { itemIdentifier: { partition: 'p-0', offset: 1 } },
       { itemIdentifier: { partition: 'p-1', offset: 7 } },
     ]);
     expect(calls).toBe(1);
-    await handlerFor(stage(), stubProducer(new Error('broker down')))(event([raw('p', 0, 1, 'ok')]));
+    await handlerFor(stage(), recordingProducer(new Error('broker down')))(event([raw('p', 0, 1, 'ok')]));
     expect(calls).toBe(1);
   });
 
   describe('batchMetrics', () => {
     /** A handler whose metrics are really written (captured), with a logger writing JSON lines. */
-    function loudHandler(stage: Stage, producer: ReturnType<typeof stubProducer>) {
+    function loudHandler(stage: Stage, producer: ReturnType<typeof recordingProducer>) {
       delete process.env.POWERTOOLS_METRICS_DISABLED;
       return createKafkaHandler(stage, {
         producer,
@@ -322,7 +304,7 @@ describe('createKafkaHandler', () => {
 
     it('publishes the stage metrics of the settled records only, after the produce, with the batch line', async () => {
       const calls: { settled: string[] }[] = [];
-      const producer = stubProducer();
+      const producer = recordingProducer();
       const handler = loudHandler(countingStage(calls), producer);
       let res: Awaited<ReturnType<typeof handler>> | undefined;
       const lines = await captureOutput(async () => {
@@ -344,7 +326,7 @@ describe('createKafkaHandler', () => {
 
     it('is not called when nothing settled (the produce failed): the redelivery counts them', async () => {
       const calls: { settled: string[] }[] = [];
-      const handler = loudHandler(countingStage(calls), stubProducer(new Error('broker down')));
+      const handler = loudHandler(countingStage(calls), recordingProducer(new Error('broker down')));
       const lines = await captureOutput(() => handler(event([raw('p', 0, 1, 'ok')])));
       expect(calls).toEqual([]);
       expect(emf(lines)).toHaveLength(1);
@@ -352,7 +334,7 @@ describe('createKafkaHandler', () => {
 
     it('a throwing or refused stage metric loses metrics only, and the batch log says so', async () => {
       const calls: { settled: string[] }[] = [];
-      const throwing = loudHandler(countingStage(calls, true), stubProducer());
+      const throwing = loudHandler(countingStage(calls, true), recordingProducer());
       let res: Awaited<ReturnType<typeof throwing>> | undefined;
       let lines = await captureOutput(async () => {
         res = await throwing(event([raw('p', 0, 1, 'ok')]));
@@ -369,7 +351,9 @@ describe('createKafkaHandler', () => {
         ...perRecordStage('sorting', decide),
         batchMetrics: () => [{ name: 'W', value: 1, dimensions: { stage: 'other' } }],
       };
-      lines = await captureOutput(() => loudHandler(refusing, stubProducer())(event([raw('p', 0, 1, 'ok')])));
+      lines = await captureOutput(() =>
+        loudHandler(refusing, recordingProducer())(event([raw('p', 0, 1, 'ok')])),
+      );
       expect(emf(lines)).toHaveLength(1);
       expect(batchLog(lines)).toMatchObject({ level: 'WARN', metricsSkipped: 1 });
       expect(batchLog(lines).metricsProblem).toMatch(/set by the runtime/);

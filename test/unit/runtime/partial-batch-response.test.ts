@@ -1,14 +1,3 @@
-/**
- * The exact JSON the stage runtime returns for a partial failure, held against the schema of the
- * Lambda developer guide, "Configuring error handling controls for Kafka event sources",
- * section "PartialBatchResponse"
- * (https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html#kafka-partial-batch-response):
- *
- *   { "batchItemFailures": [ { "itemIdentifier": { "partition": "topic-partition_number", "offset": 100 } } ] }
- *
- * and read back by the ESM emulator, so that the handler, the emulator and AWS agree.
- */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { readBatchResponse } from '../../../localstack/esm/batch-response.ts';
 import {
@@ -16,19 +5,13 @@ import {
   encodeKafkaEvent,
   kafkaItemIdentifier,
 } from '../../../shared/kafka/msk-event.ts';
-import { createLogger } from '../../../shared/observability/logger.ts';
 import { createStageMetrics } from '../../../shared/observability/metrics.ts';
 import { createKafkaHandler } from '../../../shared/runtime/kafka-handler.ts';
 import { forward, TransientError } from '../../../shared/runtime/outcome.ts';
 import { perRecordStage } from '../../../shared/runtime/stage.ts';
+import { quietLogger } from '../../support/handler-doubles.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-
-const quietLogger = (): Logger => {
-  const logger = createLogger({ serviceName: 'test' });
-  logger.setLogLevel('SILENT');
-  return logger;
-};
 
 describe('partial batch response (Kafka)', () => {
   it('batchItemIdentifier serializes to exactly {"partition":"<topic>-<partition>","offset":<number>}', () => {
