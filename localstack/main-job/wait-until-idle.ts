@@ -174,7 +174,7 @@ export async function waitUntilIdle(watch: IdleWatch): Promise<IdleOutcome> {
 
 /**
  * A stall in one line: the lagging partitions and what each stage still held.
- * @example describeStall(stall) // 'validation cdr.raw.fr[2] committed 120 of 131; pending validation 11'
+ * @example describeStall(stall) // 'forward toy.in[2] committed 120 of 131; pending forward 11'
  */
 export function describeStall(stall: StallSnapshot): string {
   const parts = stall.laggingPartitions.map(
