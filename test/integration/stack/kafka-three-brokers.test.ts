@@ -115,7 +115,14 @@ describe('Kafka with three brokers', () => {
     expect(report.outcome).toBe('started');
     expect(report.pids).toHaveLength(3);
     expect(report.pids).toEqual(expect.arrayContaining([...before.alivePids]));
-    // A fresh metadata request (the shared admin client caches the cluster view).
-    expect(await kafkaHealth(BROKERS, 3)).toMatch(/^3 broker/);
+    // Fresh metadata requests (the shared admin client caches the cluster view). Each broker learns
+    // of the restarted one from the KRaft metadata log, a moment apart: ask until all three agree.
+    let health = '';
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+      health = await kafkaHealth(BROKERS, 3).catch((error: Error) => error.message);
+      if (health.startsWith('3 broker')) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(health).toMatch(/^3 broker/);
   });
 });
