@@ -94,8 +94,16 @@ log4j.logger.kafka.log.UnifiedLog=WARN
 `;
 
 /** Kafka cluster id format: 16 random bytes, base64url without padding. */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url. Never one starting with '-', as Kafka's own
+ * `Uuid.randomUuid` does: `kafka-storage format -t -…` reads it as an option ("argument
+ * --cluster-id/-t: expected one argument"), which failed one stack start in 64.
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function clusterDir(ctx: LaunchContext): string {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CASSANDRA_JAVA17_FLAGS, cassandraYaml } from '../../../localstack/embedded/components/cassandra.ts';
 import { sqliteLibraryName } from '../../../localstack/embedded/components/dynamodb.ts';
-import { kafkaServerProperties } from '../../../localstack/embedded/components/kafka.ts';
+import { kafkaServerProperties, newClusterId } from '../../../localstack/embedded/components/kafka.ts';
 import { componentVersion } from '../../../localstack/embedded/maven.ts';
 
 const props = (text: string) =>
@@ -78,5 +78,18 @@ describe('componentVersion', () => {
     expect(componentVersion('kafka')).toMatch(/^3\.9\.\d+$/);
     expect(componentVersion('cassandra')).toMatch(/^5\.0\.\d+$/);
     expect(componentVersion('dynamodb')).toMatch(/^2\.\d+\.\d+$/);
+  });
+});
+
+describe('newClusterId', () => {
+  it('never starts with "-" (kafka-storage would read it as an option), drawing again instead', () => {
+    // 0xf8 as first byte: base64url "-…" (index 62).
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    let n = 0;
+    const id = newClusterId(() => draws[n++]!);
+    expect(n).toBe(2);
+    expect(Buffer.alloc(16, 0xf8).toString('base64url').startsWith('-')).toBe(true);
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
+    for (let i = 0; i < 2_000; i++) expect(newClusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
   });
 });
