@@ -4,9 +4,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * `npm run test:faults:short`: the CDR pipeline's short fault runs (small counts, one kill, 10 s
  * outages, a 20 s soak) on a private stack they start themselves, 7–9 minutes on the 2-core machine.
- * Not part of `npm test` yet (see the README's "Failure behaviour": in CI rehearsals they found two
- * kafkajs commit bugs, both fixed since, and have not passed repeatedly yet). The full-size runs are
- * `npm run test:faults`.
+ * `npm test` runs them after the unit and stack projects. The full-size runs are `npm run test:faults`.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
