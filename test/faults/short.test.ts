@@ -16,6 +16,7 @@ import {
   runScenario,
   type ScenarioResult,
 } from './support/scenario.ts';
+import { formatTable } from './support/table.ts';
 
 const pipeline = CDR_FAULT_PIPELINE;
 /** Own home and ports (below the ephemeral range), beside the shared stack and `npm run test:faults`. */
@@ -28,6 +29,8 @@ const TEST_STACK = {
 } as const;
 let stack: FaultStack | undefined;
 let env: FaultEnvironment | undefined;
+/** Every scenario's row, printed once at the end (passed or not) so CI's log carries the figures. */
+const results: ScenarioResult[] = [];
 /** Quiet by default; `ORION_FAULTS_LOG=1` prints the main job's and the faults' lines. */
 const log = process.env.ORION_FAULTS_LOG ? (line: string) => console.log(line) : () => undefined;
 
@@ -38,6 +41,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  if (results.length > 0) console.log(`\n== fault runs (short)\n${formatTable(results)}`);
   await env?.close();
   await stack?.down();
 }, 120_000);
@@ -45,6 +49,7 @@ afterAll(async () => {
 /** Runs the short variant of `name` and checks what every scenario must end with. */
 async function run(name: ScenarioName): Promise<{ result: ScenarioResult; summary: string }> {
   const result = await runScenario(env!, pipeline, scenarioSpec(name, pipeline, { profile: 'short' }));
+  results.push(result);
   const summary = JSON.stringify({ ...result, timeline: result.timeline?.length }, null, 1);
   const details = result.details as { refusedByBroker: number; expectedIds: number };
   expect(result.generated + details.refusedByBroker, summary).toBe(
