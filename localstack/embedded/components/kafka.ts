@@ -93,7 +93,6 @@ log4j.logger.kafka.cluster.Partition=WARN
 log4j.logger.kafka.log.UnifiedLog=WARN
 `;
 
-/** Kafka cluster id format: 16 random bytes, base64url without padding. */
 /**
  * A KRaft cluster id: 16 random bytes, base64url. Never one starting with '-', as Kafka's own
  * `Uuid.randomUuid` does: `kafka-storage format -t -…` reads it as an option ("argument
