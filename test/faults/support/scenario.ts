@@ -485,6 +485,8 @@ export async function runScenario(
   replayed = Math.max(0, deadLetters.distinct - notRepublished);
   const waiting = deadLetters.distinct - replayed + lateDeadLetters;
   const missingIds = expected.size - storedIds;
+  /** A few of the ids with no row, so that a loss can be traced through the pipeline's topics. */
+  const unstoredSample = [...expected.keys()].filter((id) => !storedEverywhere.has(id)).slice(0, 20);
   const lost = Math.max(0, missingIds - waiting);
   // Generated on Kafka, plus what the load's HTTP driver entered (orders the ORDER API accepted).
   const generated = recordsIn(report);
@@ -539,6 +541,7 @@ export async function runScenario(
         ]),
       ),
       missingIn,
+      ...(unstoredSample.length > 0 ? { unstoredSample } : {}),
       extraRows: extra,
       rejectedRecords: rejected.records,
       rejectedByReason: rejected.byReason,

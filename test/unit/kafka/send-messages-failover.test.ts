@@ -3,7 +3,11 @@
  * applied by patch-package): a partition whose leader failed mid-send must be sent again to its
  * new leader even when that broker already answered for its own partitions. Stock kafkajs 2.2.4
  * resolves the send without writing those messages (tulios/kafkajs#1303), which the broker-kill
- * fault run saw as 18 lost records; each test here fails on the unpatched file.
+ * fault run saw as 18 lost records; each test here fails on the unpatched file. And a batch the
+ * broker wrote must keep its idempotent sequence numbers: stock kafkajs took back the numbers of
+ * every partition of a request answered with an error for one of them (a leader election), gave
+ * them to the next send's batch of the same size, and the broker answered that one as a duplicate
+ * without writing it (3 CDRs lost in a CI soak run); the partial-failure test fails on that code.
  *
  * A fake cluster and fake brokers stand in for Kafka (the behaviour under test is the client's
  * retry bookkeeping); kafkajs' own retrier, error codes and response serializer are real.
@@ -216,5 +220,135 @@ describe('kafkajs produce across a leader failover (ORION patch)', () => {
     const values = fake.calls.flatMap((c) => c.partitions.flatMap((p) => p.messages.map((m) => m.value)));
     // Four messages, each written once, plus the two of the failed request re-sent.
     expect(values.sort()).toEqual(['record-0', 'record-1', 'record-1', 'record-2', 'record-3', 'record-3']);
+  });
+});
+
+/**
+ * The broker side of idempotence, as Kafka keeps it per producer id and partition: the next
+ * sequence number it expects, and the last five batches it wrote (a batch with the same first and
+ * last sequence number as one of them is a retry of it: answered, not written again).
+ */
+function idempotentLog() {
+  const batches = new Map<number, Array<{ first: number; last: number }>>();
+  const written = new Map<number, string[]>();
+  /** The answer to one partition of a produce request (Kafka's error code, 0 when accepted). */
+  const append = (partition: number, firstSequence: number, messages: readonly Message[]): number => {
+    const held = batches.get(partition) ?? [];
+    const last = firstSequence + messages.length - 1;
+    if (held.slice(-5).some((b) => b.first === firstSequence && b.last === last)) return 0; // duplicate
+    const expected = (held.at(-1)?.last ?? -1) + 1;
+    if (firstSequence !== expected) return OUT_OF_ORDER_SEQUENCE_NUMBER;
+    batches.set(partition, [...held, { first: firstSequence, last }]);
+    written.set(partition, [...(written.get(partition) ?? []), ...messages.map((m) => m.value)]);
+    return 0;
+  };
+  return { append, written: (partition: number) => written.get(partition) ?? [] };
+}
+
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
+const { parse: parseProduceResponse } = require('kafkajs/src/protocol/requests/produce/v3/response.js');
+
+/** kafkajs' sequence bookkeeping shared by every send of one producer, with its per-broker lock. */
+function sharedEosManager() {
+  const eos = fakeEosManager();
+  const locks = new Map<number, Promise<void>>();
+  const releases = new Map<number, () => void>();
+  return {
+    ...eos,
+    async acquireBrokerLock(broker: { nodeId: number }) {
+      while (locks.has(broker.nodeId)) await locks.get(broker.nodeId);
+      locks.set(broker.nodeId, new Promise<void>((resolve) => releases.set(broker.nodeId, resolve)));
+    },
+    async releaseBrokerLock(broker: { nodeId: number }) {
+      locks.delete(broker.nodeId);
+      releases.get(broker.nodeId)?.();
+    },
+  };
+}
+
+describe('kafkajs idempotent sequence numbers across a partial produce failure (ORION patch)', () => {
+  it('never gives a written batch’s sequence numbers to another send’s messages', async () => {
+    // Broker 1 leads both partitions until an election moves partition 1 to broker 2: broker 1
+    // writes partition 0 of the request in flight and refuses partition 1 (NOT_LEADER_OR_FOLLOWER).
+    const log = idempotentLog();
+    const leaders: Record<number, number> = { 0: 1, 1: 1 };
+    const fake = fakeCluster(leaders);
+    const leaderNow: Record<number, number> = { 0: 1, 1: 2 };
+    const answerAsKafka = (nodeId: number) => async (partitions: readonly ProducedPartition[]) => {
+      await new Promise((r) => setTimeout(r, 20));
+      const answers = partitions.map((p) => ({
+        partition: p.partition,
+        errorCode:
+          leaderNow[p.partition] === nodeId
+            ? log.append(p.partition, p.firstSequence, p.messages)
+            : NOT_LEADER_FOR_PARTITION,
+        baseOffset: '0',
+        logAppendTime: '-1',
+      }));
+      try {
+        await parseProduceResponse({ topics: [{ topicName: TOPIC, partitions: answers }], throttleTime: 0 });
+        return 'ok' as const;
+      } catch (error) {
+        return error as Error;
+      }
+    };
+    fake.answer(1, ...Array.from({ length: 10 }, () => answerAsKafka(1)));
+    fake.answer(2, ...Array.from({ length: 10 }, () => answerAsKafka(2)));
+    fake.afterRefresh({ 1: 2 });
+    const eosManager = sharedEosManager();
+    const sendWith = (values: Array<[number, string]>) =>
+      createSendMessages({
+        logger: silentLogger,
+        cluster: fake.cluster,
+        partitioner: ({ message }: { message: Message }) => Number(message.key),
+        eosManager,
+        retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5 }),
+      })({
+        acks: -1,
+        timeout: 30_000,
+        topicMessages: [{ topic: TOPIC, messages: values.map(([p, value]) => ({ key: String(p), value })) }],
+      });
+
+    // A: one message on each partition. B, while A's request is in flight: one on partition 0,
+    // the size of A's batch there (stock kafkajs took A's numbers back and gave them to B).
+    const a = sendWith([
+      [0, 'a0'],
+      [1, 'a1'],
+    ]);
+    await new Promise((r) => setTimeout(r, 5));
+    const b = sendWith([[0, 'b0']]);
+    await Promise.all([a, b]);
+
+    expect(log.written(0)).toEqual(['a0', 'b0']);
+    expect(log.written(1)).toEqual(['a1']);
+  });
+
+  it('gives a refused batch’s numbers back, so the next send is in sequence', async () => {
+    const log = idempotentLog();
+    const fake = fakeCluster({ 0: 1 });
+    const MESSAGE_TOO_LARGE = 10;
+    const refused = [{ partition: 0, errorCode: MESSAGE_TOO_LARGE, baseOffset: '-1', logAppendTime: '-1' }];
+    fake.answer(
+      1,
+      () => parseProduceResponse({ topics: [{ topicName: TOPIC, partitions: refused }], throttleTime: 0 }),
+      async (partitions) =>
+        log.append(0, partitions[0]!.firstSequence, partitions[0]!.messages) === 0
+          ? 'ok'
+          : createErrorFromCode(OUT_OF_ORDER_SEQUENCE_NUMBER),
+    );
+    const eosManager = sharedEosManager();
+    const sendOne = (value: string) =>
+      createSendMessages({
+        logger: silentLogger,
+        cluster: fake.cluster,
+        partitioner: () => 0,
+        eosManager,
+        retrier: createRetry({ retries: 0, initialRetryTime: 1, maxRetryTime: 5 }),
+      })({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages: [{ key: '0', value }] }] });
+
+    await expect(sendOne('too-large')).rejects.toThrow(/larger than the max message size/);
+    await sendOne('next');
+
+    expect(log.written(0)).toEqual(['next']);
   });
 });
