@@ -11,6 +11,7 @@ import { slopePerMinute } from './support/timeline.ts';
 export const SCENARIO_NAMES = [
   'worker-kill',
   'broker-kill',
+  'rolling-restart',
   'cassandra-stop',
   'dynamodb-stop',
   'replay-kill',
@@ -24,6 +25,8 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 export const SCENARIO_HELP: Readonly<Record<ScenarioName, string>> = {
   'worker-kill': 'stage workers SIGKILLed mid-batch (5 times across the stages; short: once)',
   'broker-kill': 'one broker of three (RF 3, min ISR 2) SIGKILLed mid-run, restarted later',
+  'rolling-restart':
+    'brokers stopped cleanly one at a time, restarted, preferred leaders elected (an MSK rolling update; short: one broker)',
   'cassandra-stop': 'Cassandra stopped mid-run (30 s; short: 10 s), dead letters replayed',
   'dynamodb-stop': 'DynamoDB Local stopped mid-run (30 s; short: 10 s): its readers dead-letter, replayed',
   'replay-kill': 'a replay of an outage SIGKILLed half-way and resumed with the same job id',
@@ -88,6 +91,32 @@ function brokerKill(node: string, startAfter: number, downMs: number) {
   };
 }
 
+/**
+ * Restarts `nodes` one after the other as an MSK rolling update does: each broker stopped cleanly
+ * (SIGTERM, a controlled shutdown that moves its leaders away first), started again after `downMs`,
+ * then its leaderships moved back by a preferred-leader election. Producers see
+ * NOT_LEADER_OR_FOLLOWER on some partitions of a request while the others are written, and the
+ * consumer groups follow their coordinators from broker to broker.
+ */
+function rollingRestart(nodes: readonly string[], startAfter: number, downMs: number) {
+  return async (ctx: FaultContext): Promise<FaultOutcome> => {
+    await ctx.waitProduced(startAfter);
+    const injectedAt = Date.now();
+    const notes: string[] = [];
+    for (const node of nodes) {
+      const at = ctx.produced();
+      const stopMs = await ctx.env.stack.terminate(node);
+      await sleep(downMs);
+      const restartMs = await ctx.env.stack.start('kafka');
+      const electMs = await ctx.env.stack.electPreferredLeaders();
+      const line = `${node} stopped cleanly at ${at} produced (${(stopMs / 1000).toFixed(1)} s), healthy again ${(restartMs / 1000).toFixed(1)} s after its restart, preferred leaders back in ${(electMs / 1000).toFixed(1)} s`;
+      ctx.log(line);
+      notes.push(line);
+    }
+    return { injectedAt, restoredAt: Date.now(), faults: nodes.length, notes };
+  };
+}
+
 /** Stops a store component for `downMs` (or until `until` records are produced), then starts it. */
 function componentStop(
   component: 'cassandra' | 'dynamodb',
@@ -131,6 +160,15 @@ export function scenarioSpec(
       return full
         ? { name, count: seconds(60), rate, inject: brokerKill('kafka-2', seconds(10), 20_000) }
         : { name, count: 4_000, rate: 500, inject: brokerKill('kafka-2', 1_000, 5_000) };
+    case 'rolling-restart':
+      return full
+        ? {
+            name,
+            count: seconds(90),
+            rate,
+            inject: rollingRestart(['kafka-1', 'kafka-2', 'kafka-3'], seconds(10), 10_000),
+          }
+        : { name, count: 4_000, rate: 500, inject: rollingRestart(['kafka-1'], 1_000, 3_000) };
     case 'cassandra-stop':
       return full
         ? { name, count: seconds(60), rate, inject: componentStop('cassandra', seconds(10), { ms: 30_000 }) }

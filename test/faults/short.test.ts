@@ -89,6 +89,17 @@ describe('fault runs, short (private 3-broker stack)', () => {
     ).toBe(true);
   }, 300_000);
 
+  it('a broker of three restarted cleanly, then its leaders elected back (an MSK rolling update): nothing lost or doubled', async () => {
+    const { result, summary } = await run('rolling-restart');
+    const fault = result.details.fault as { faults: number };
+    expect(fault.faults, summary).toBe(1);
+    expect(
+      result.notes.some((n) => n.startsWith('kafka-1 stopped cleanly')),
+      summary,
+    ).toBe(true);
+    expect(result.deadLettered, summary).toBe(0);
+  }, 300_000);
+
   it('Cassandra stopped 10 s: storage dead-letters what exhausts its retries, the replay brings it home', async () => {
     const { result, summary } = await run('cassandra-stop');
     expect(result.deadLettered, summary).toBeGreaterThan(0);

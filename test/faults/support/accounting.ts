@@ -7,9 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import type cassandra from 'cassandra-driver';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import {
   type EndOffsets,
+  endOffsets,
   forEachRecordBetween,
   recordsBetween,
 } from '../../../localstack/main-job/topic-window.ts';
@@ -217,4 +218,47 @@ export function checkStored(
   }
   for (const id of stored.keys()) if (!heldSomewhere.has(id)) stored.delete(id);
   return { duplicates, extra, missingIn, stored, copiesIn };
+}
+
+/** Where a loss can be traced: every topic's records that hold each id, and its repeated records. */
+export interface LossTrace {
+  /** Per id: `topic/partition@offset` of each record whose value holds it. */
+  readonly holders: Readonly<Record<string, readonly string[]>>;
+  /** Per topic with any: records whose bytes an earlier record of the topic already had. */
+  readonly copies: Readonly<Record<string, { readonly count: number; readonly sample: readonly string[] }>>;
+}
+
+/**
+ * Reads every topic of the stack (internal ones aside) and says where the ids a check could not
+ * find are, and which records were written twice: a loss whose counts are still exact (a copy in
+ * place of each lost record) shows where the copy came from.
+ * @example await traceLoss(kafka, admin, ['0208f9f1-bb81-8cd8-8310-800554e67330'])
+ */
+export async function traceLoss(kafka: Kafka, admin: Admin, ids: readonly string[]): Promise<LossTrace> {
+  const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
+  const after = await endOffsets(admin, topics);
+  const needles = ids.map((id) => [id, Buffer.from(id)] as const);
+  const holders: Record<string, string[]> = Object.fromEntries(ids.map((id) => [id, []]));
+  const seen = new Map<string, Set<string>>();
+  const copies: Record<string, { count: number; sample: string[] }> = {};
+  await forEachRecordBetween(kafka, new Map(), after, (record) => {
+    const at = `${record.topic}/${record.partition}@${record.offset}`;
+    for (const [id, needle] of needles) if (record.value?.includes(needle)) holders[id]!.push(at);
+    const digest = createHash('sha1')
+      .update(record.key ?? Buffer.alloc(0))
+      .update('\0')
+      .update(record.value ?? Buffer.alloc(0))
+      .digest('hex');
+    const topicSeen = seen.get(record.topic) ?? new Set<string>();
+    seen.set(record.topic, topicSeen);
+    if (!topicSeen.has(digest)) {
+      topicSeen.add(digest);
+      return;
+    }
+    const entry = copies[record.topic] ?? { count: 0, sample: [] };
+    copies[record.topic] = entry;
+    entry.count++;
+    if (entry.sample.length < 10) entry.sample.push(at);
+  });
+  return { holders, copies };
 }

@@ -5,9 +5,11 @@
  * stack only; `process.env` points the main job, the stage workers and the CLI at it.
  */
 
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { stackPaths } from '../../../localstack/embedded/paths.ts';
+import { javaExecutable } from '../../../localstack/embedded/prerequisites.ts';
 import { startStackReaper } from '../../../localstack/embedded/reaper.ts';
 import {
   stackDown,
@@ -34,6 +36,22 @@ export const FAULT_STACK: StackOptions = {
   ignoreEnv: true,
 };
 
+/** How long a SIGTERMed process may take to exit (a broker's controlled shutdown). */
+const TERMINATE_TIMEOUT_MS = 60_000;
+/** Preferred-leader elections tried, 2 s apart, before the fault gives up. */
+const ELECTION_ATTEMPTS = 15;
+const run = promisify(execFile);
+
+/** Whether `pid` is still running. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A running private stack. */
 export interface FaultStack {
   readonly options: StackOptions;
@@ -43,6 +61,17 @@ export interface FaultStack {
   pids(): Record<string, number>;
   /** SIGKILLs one process of the stack (e.g. `kafka-2`); returns its pid. */
   kill(processName: string): number;
+  /**
+   * SIGTERMs one process of the stack and waits until it has exited; returns how long it took. A
+   * Kafka broker stopped so shuts down cleanly (controlled shutdown: its leaders move first).
+   */
+  terminate(processName: string): Promise<number>;
+  /**
+   * Moves every partition's leadership back to its preferred replica (what the controller's
+   * `auto.leader.rebalance.enable` does every 5 min), retrying while a replica is not yet back in
+   * sync; returns how long it took.
+   */
+  electPreferredLeaders(): Promise<number>;
   /** Stops a component (SIGTERM, as an operator or an outage would). */
   stop(component: ComponentName): Promise<void>;
   /** Starts a component, or the killed nodes of Kafka, and waits until healthy; returns how long it took. */
@@ -94,6 +123,50 @@ export async function startFaultStack(
       if (pid === undefined) throw new Error(`no process ${processName} in the private stack`);
       process.kill(pid, 'SIGKILL');
       return pid;
+    },
+    async terminate(processName) {
+      const pid = pids()[processName];
+      if (pid === undefined) throw new Error(`no process ${processName} in the private stack`);
+      const started = Date.now();
+      process.kill(pid, 'SIGTERM');
+      while (isAlive(pid)) {
+        if (Date.now() - started > TERMINATE_TIMEOUT_MS)
+          throw new Error(
+            `${processName} (pid ${pid}) still running ${TERMINATE_TIMEOUT_MS} ms after SIGTERM`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return Date.now() - started;
+    },
+    async electPreferredLeaders() {
+      const kafka = readState(paths.stateFile).components.kafka;
+      if (!kafka?.classpathFile) throw new Error('the private stack has no Kafka classpath recorded');
+      const started = Date.now();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // Kafka's own tool (kafka-leader-election.sh): kafkajs' admin has no ElectLeaders.
+          await run(
+            javaExecutable(),
+            [
+              '-Xmx256m',
+              '-cp',
+              readFileSync(kafka.classpathFile, 'utf8'),
+              'org.apache.kafka.tools.LeaderElectionCommand',
+              '--bootstrap-server',
+              env.KAFKA_BROKERS!.split(',')[0]!,
+              '--election-type',
+              'PREFERRED',
+              '--all-topic-partitions',
+            ],
+            { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+          );
+          return Date.now() - started;
+        } catch (error) {
+          // "Preferred replica not in sync" until the restarted broker has caught up.
+          if (attempt >= ELECTION_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
+        }
+      }
     },
     async stop(component) {
       await stopComponent(component, options);

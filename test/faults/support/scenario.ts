@@ -25,6 +25,7 @@ import {
   type ReplayedOriginals,
   scanTable,
   tallyOriginals,
+  traceLoss,
   truncateTables,
 } from './accounting.ts';
 import type { FaultPipeline } from './fault-pipeline.ts';
@@ -488,6 +489,7 @@ export async function runScenario(
   /** A few of the ids with no row, so that a loss can be traced through the pipeline's topics. */
   const unstoredSample = [...expected.keys()].filter((id) => !storedEverywhere.has(id)).slice(0, 20);
   const lost = Math.max(0, missingIds - waiting);
+  const lossTrace = lost > 0 ? await traceLoss(kafka, admin, unstoredSample) : undefined;
   // Generated on Kafka, plus what the load's HTTP driver entered (orders the ORDER API accepted).
   const generated = recordsIn(report);
   const exact =
@@ -542,6 +544,7 @@ export async function runScenario(
       ),
       missingIn,
       ...(unstoredSample.length > 0 ? { unstoredSample } : {}),
+      ...(lossTrace ? { lossTrace } : {}),
       extraRows: extra,
       rejectedRecords: rejected.records,
       rejectedByReason: rejected.byReason,

@@ -323,6 +323,49 @@ describe('kafkajs idempotent sequence numbers across a partial produce failure (
     expect(log.written(1)).toEqual(['a1']);
   });
 
+  it('keeps the numbers of a batch a former leader appended before it answered NOT_LEADER', async () => {
+    // Broker 1 appends A's batch (its follower, broker 2, has it too), loses the leadership while
+    // it waits for the acknowledgements and answers NOT_LEADER_OR_FOLLOWER. B's batch of the same
+    // size arrives at broker 2 before A's retry: it must not get A's numbers.
+    const log = idempotentLog();
+    const fake = fakeCluster({ 0: 1 });
+    fake.afterRefresh({ 0: 2 });
+    const eosManager = sharedEosManager();
+    const sendWith = (value: string) =>
+      createSendMessages({
+        logger: silentLogger,
+        cluster: fake.cluster,
+        partitioner: () => 0,
+        eosManager,
+        retrier: createRetry({ retries: 5, initialRetryTime: 20, maxRetryTime: 40 }),
+      })({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages: [{ key: '0', value }] }] });
+    const toBroker2 = async (partitions: readonly ProducedPartition[]) =>
+      log.append(0, partitions[0]!.firstSequence, partitions[0]!.messages) === 0
+        ? ('ok' as const)
+        : createErrorFromCode(OUT_OF_ORDER_SEQUENCE_NUMBER);
+    let b: Promise<unknown> | undefined;
+    fake.answer(1, async (partitions) => {
+      log.append(0, partitions[0]!.firstSequence, partitions[0]!.messages);
+      await fake.cluster.refreshMetadata();
+      setTimeout(() => {
+        b = sendWith('b');
+      }, 0);
+      const lostLeadership = [
+        { partition: 0, errorCode: NOT_LEADER_FOR_PARTITION, baseOffset: '-1', logAppendTime: '-1' },
+      ];
+      return parseProduceResponse({
+        topics: [{ topicName: TOPIC, partitions: lostLeadership }],
+        throttleTime: 0,
+      }).catch((error: Error) => error);
+    });
+    fake.answer(2, toBroker2, toBroker2, toBroker2);
+
+    await sendWith('a');
+    await b;
+
+    expect(log.written(0)).toEqual(['a', 'b']);
+  });
+
   it('gives a refused batch’s numbers back, so the next send is in sequence', async () => {
     const log = idempotentLog();
     const fake = fakeCluster({ 0: 1 });
