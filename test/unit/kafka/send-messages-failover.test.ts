@@ -115,23 +115,44 @@ function fakeEosManager() {
     updateSequence(topic: string, partition: number, increment: number) {
       sequences.set(key(topic, partition), (sequences.get(key(topic, partition)) ?? 0) + increment);
     },
-    async acquireBrokerLock() {},
-    async releaseBrokerLock() {},
+    async acquireBrokerLock(_broker: { nodeId: number }) {},
+    async releaseBrokerLock(_broker: { nodeId: number }) {},
   };
 }
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A send of `messages` (key = partition) through the installed kafkajs produce path. */
-function send(cluster: ReturnType<typeof fakeCluster>['cluster'], messages: Message[]) {
+/** Options of {@link sender}. */
+interface SenderOptions {
+  /** @default a fresh {@link fakeEosManager} */
+  readonly eosManager?: ReturnType<typeof fakeEosManager>;
+  /** @default the message's key is its partition */
+  readonly partitioner?: (args: { message: Message }) => number;
+  readonly retries?: number;
+  readonly initialRetryTime?: number;
+  readonly maxRetryTime?: number;
+}
+
+/** The installed kafkajs produce path over `cluster`: each call sends its messages to {@link TOPIC}. */
+function sender(cluster: ReturnType<typeof fakeCluster>['cluster'], options: SenderOptions = {}) {
   const sendMessages = createSendMessages({
     logger: silentLogger,
     cluster,
-    partitioner: ({ message }: { message: Message }) => Number(message.key),
-    eosManager: fakeEosManager(),
-    retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5 }),
+    partitioner: options.partitioner ?? (({ message }: { message: Message }) => Number(message.key)),
+    eosManager: options.eosManager ?? fakeEosManager(),
+    retrier: createRetry({
+      retries: options.retries ?? 5,
+      initialRetryTime: options.initialRetryTime ?? 1,
+      maxRetryTime: options.maxRetryTime ?? 5,
+    }),
   });
-  return sendMessages({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages }] });
+  return (messages: readonly Message[]) =>
+    sendMessages({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages }] });
+}
+
+/** A send of `messages` (key = partition) through the installed kafkajs produce path. */
+function send(cluster: ReturnType<typeof fakeCluster>['cluster'], messages: Message[]) {
+  return sender(cluster)(messages);
 }
 
 const messages = (partitions: number[]) =>
@@ -203,19 +224,7 @@ describe('kafkajs produce across a leader failover (ORION patch)', () => {
     fake.answer(2, createErrorFromCode(NOT_LEADER_FOR_PARTITION));
     fake.afterRefresh({ 1: 1 });
     let next = 0; // a round-robin partitioner, as kafkajs' for keyless messages
-    const sendMessages = createSendMessages({
-      logger: silentLogger,
-      cluster: fake.cluster,
-      partitioner: () => next++ % 2,
-      eosManager: fakeEosManager(),
-      retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5 }),
-    });
-
-    await sendMessages({
-      acks: -1,
-      timeout: 30_000,
-      topicMessages: [{ topic: TOPIC, messages: messages([0, 0, 0, 0]) }],
-    });
+    await sender(fake.cluster, { partitioner: () => next++ % 2 })(messages([0, 0, 0, 0]));
 
     const values = fake.calls.flatMap((c) => c.partitions.flatMap((p) => p.messages.map((m) => m.value)));
     // Four messages, each written once, plus the two of the failed request re-sent.
@@ -296,18 +305,9 @@ describe('kafkajs idempotent sequence numbers across a partial produce failure (
     fake.answer(2, ...Array.from({ length: 10 }, () => answerAsKafka(2)));
     fake.afterRefresh({ 1: 2 });
     const eosManager = sharedEosManager();
+    const producer = sender(fake.cluster, { eosManager });
     const sendWith = (values: Array<[number, string]>) =>
-      createSendMessages({
-        logger: silentLogger,
-        cluster: fake.cluster,
-        partitioner: ({ message }: { message: Message }) => Number(message.key),
-        eosManager,
-        retrier: createRetry({ retries: 5, initialRetryTime: 1, maxRetryTime: 5 }),
-      })({
-        acks: -1,
-        timeout: 30_000,
-        topicMessages: [{ topic: TOPIC, messages: values.map(([p, value]) => ({ key: String(p), value })) }],
-      });
+      producer(values.map(([p, value]) => ({ key: String(p), value })));
 
     // A: one message on each partition. B, while A's request is in flight: one on partition 0,
     // the size of A's batch there (stock kafkajs took A's numbers back and gave them to B).
@@ -331,14 +331,8 @@ describe('kafkajs idempotent sequence numbers across a partial produce failure (
     const fake = fakeCluster({ 0: 1 });
     fake.afterRefresh({ 0: 2 });
     const eosManager = sharedEosManager();
-    const sendWith = (value: string) =>
-      createSendMessages({
-        logger: silentLogger,
-        cluster: fake.cluster,
-        partitioner: () => 0,
-        eosManager,
-        retrier: createRetry({ retries: 5, initialRetryTime: 20, maxRetryTime: 40 }),
-      })({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages: [{ key: '0', value }] }] });
+    const producer = sender(fake.cluster, { eosManager, initialRetryTime: 20, maxRetryTime: 40 });
+    const sendWith = (value: string) => producer([{ key: '0', value }]);
     const toBroker2 = async (partitions: readonly ProducedPartition[]) =>
       log.append(0, partitions[0]!.firstSequence, partitions[0]!.messages) === 0
         ? ('ok' as const)
@@ -380,14 +374,8 @@ describe('kafkajs idempotent sequence numbers across a partial produce failure (
           : createErrorFromCode(OUT_OF_ORDER_SEQUENCE_NUMBER),
     );
     const eosManager = sharedEosManager();
-    const sendOne = (value: string) =>
-      createSendMessages({
-        logger: silentLogger,
-        cluster: fake.cluster,
-        partitioner: () => 0,
-        eosManager,
-        retrier: createRetry({ retries: 0, initialRetryTime: 1, maxRetryTime: 5 }),
-      })({ acks: -1, timeout: 30_000, topicMessages: [{ topic: TOPIC, messages: [{ key: '0', value }] }] });
+    const producer = sender(fake.cluster, { eosManager, retries: 0 });
+    const sendOne = (value: string) => producer([{ key: '0', value }]);
 
     await expect(sendOne('too-large')).rejects.toThrow(/larger than the max message size/);
     await sendOne('next');
