@@ -117,12 +117,8 @@ describe('Kafka with three brokers', () => {
     expect(report.pids).toEqual(expect.arrayContaining([...before.alivePids]));
     // Fresh metadata requests (the shared admin client caches the cluster view). Each broker learns
     // of the restarted one from the KRaft metadata log, a moment apart: ask until all three agree.
-    let health = '';
-    for (const until = Date.now() + 30_000; Date.now() < until; ) {
-      health = await kafkaHealth(BROKERS, 3).catch((error: Error) => error.message);
-      if (health.startsWith('3 broker')) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    // kafkaHealth throws while fewer than three are in every broker's metadata.
+    const health = await vi.waitFor(() => kafkaHealth(BROKERS, 3), { timeout: 30_000, interval: 500 });
     expect(health).toMatch(/^3 broker/);
   });
 });
